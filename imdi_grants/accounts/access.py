@@ -1,0 +1,56 @@
+"""Who may see and do what with organisations. Every view asks here.
+
+Outsiders get 404, not 403, so that nobody can learn which objects exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Membership, MembershipRole, Organisation, User
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """The organisations a municipal user acts for."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=organisation).exists()
+    )
+
+
+def is_signatory(user: User, organisation: Organisation) -> bool:
+    """A signatory approves and submits on the organisation's behalf."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation=organisation, role=MembershipRole.SIGNATORY
+        ).exists()
+    )
+
+
+def can_view_organisation(user: User, organisation: Organisation) -> bool:
+    return user.is_authenticated and (user.is_imdi_staff or is_member(user, organisation))
+
+
+def can_edit_organisation(user: User, organisation: Organisation) -> bool:
+    """The organisation's own signatory or an IMDi administrator sets contact details, bank
+    account and written standard."""
+    return user.is_authenticated and (user.is_administrator or is_signatory(user, organisation))
+
+
+def can_invite(user: User) -> bool:
+    return user.is_authenticated and user.is_administrator
+
+
+def get_organisation_for_user(user: User, pk: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not can_view_organisation(user, organisation):
+        raise Http404
+    return organisation

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from imdi_grants.audit.selectors import audit_entries_for
+
+from . import access, selectors, services
+from .forms import InvitationForm, OrganisationForm
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_imdi_staff:
+        raise Http404
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.organisation_list(search=search), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/organisation_list.html", {"page": page, "search": search})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_for_user(request.user, pk)
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation=organisation),
+            "can_edit": access.can_edit_organisation(request.user, organisation),
+            "can_invite": access.can_invite(request.user),
+            "events": audit_entries_for(subject=organisation),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_for_user(request.user, pk)
+    if not access.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("accounts:organisation_detail", pk=organisation.pk)
+    return render(
+        request, "accounts/organisation_edit.html", {"organisation": organisation, "form": form}
+    )
+
+
+@login_required
+def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_for_user(request.user, pk)
+    if not access.can_invite(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.user_invite(
+            organisation=organisation, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("%(email)s is invited and will get an e-mail to set a password.")
+            % {"email": invitation.email},
+        )
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+    return render(
+        request, "accounts/organisation_invite.html", {"organisation": organisation, "form": form}
+    )

@@ -1,0 +1,17 @@
+"""The Celery application.
+
+Reliability settings (late acks, reject on worker loss, recycled children, UTC beat) live in
+``settings.py`` under ``CELERY_``; tasks are enqueued with ``imdi_grants.lib.tasks.enqueue``.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imdi_grants.settings")
+
+app = Celery("imdi_grants")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(
+    ["imdi_grants.accounts", "imdi_grants.audit", "schemes", "applications", "reporting"]
+)

@@ -1,0 +1,38 @@
+"""Dates and deadlines in Europe/Oslo.
+
+A deadline given as a date ("19 February 2025") runs to the end of that day in Norway: an action
+at 23:59:59 Oslo time is in time, one at 00:00:00 the next day is late, whatever the server's
+clock zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def now_in_oslo() -> dt.datetime:
+    return timezone.now().astimezone(OSLO)
+
+
+def today_in_oslo() -> dt.date:
+    return now_in_oslo().date()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant *after* ``day`` in Oslo; a deadline on ``day`` is met while now < this."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=OSLO)
+
+
+def is_before_deadline(day: dt.date, *, at: dt.datetime | None = None) -> bool:
+    """True while ``at`` (default: now) is on or before ``day`` in Oslo."""
+    return (at or timezone.now()) < end_of_day(day)
+
+
+def last_moment(day: dt.date) -> dt.datetime:
+    """23:59:59 on ``day`` in Oslo, for showing a deadline to people."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=OSLO)

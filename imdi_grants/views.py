@@ -1,0 +1,51 @@
+"""The start page per role, and a health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from imdi_grants.accounts.selectors import memberships_of
+from imdi_grants.lib.deadlines import now_in_oslo
+from schemes.selectors import focus_areas_open_to, rounds_open, scheme_years_overview
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What this person can do next, by role."""
+    user = request.user
+    context: dict = {"now": now_in_oslo()}
+    if user.is_imdi_staff:
+        context["rounds"] = rounds_open()
+        if user.is_administrator:
+            context["scheme_years"] = scheme_years_overview()[:8]
+        return render(request, "home_staff.html", context)
+    memberships = list(memberships_of(user=user))
+    rounds = list(rounds_open())
+    context["organisations"] = [
+        {
+            "membership": membership,
+            "organisation": membership.organisation,
+            "rounds": [
+                {
+                    "scheme_year": scheme_year,
+                    "areas": focus_areas_open_to(
+                        scheme_year=scheme_year, organisation=membership.organisation
+                    ),
+                }
+                for scheme_year in rounds
+            ],
+        }
+        for membership in memberships
+    ]
+    return render(request, "home_municipal.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

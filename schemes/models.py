@@ -1,0 +1,203 @@
+"""The grant schemes and their configuration per year.
+
+Everything that a circular sets anew each year (rates, deadlines, budget frames, focus areas, the
+basic amount G) is a row here that an administrator edits, never a constant in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from imdi_grants.lib.deadlines import last_moment
+
+
+class SchemeCode(models.TextChoices):
+    RECEPTION = "reception", _("Integration reception grant")
+    DEVELOPMENT = "development", _("Development grant")
+
+
+class Scheme(models.Model):
+    """A grant scheme (tilskuddsordning)."""
+
+    code = models.CharField(_("code"), max_length=20, choices=SchemeCode.choices, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    budget_chapter = models.CharField(_("budget chapter"), max_length=4, blank=True)
+    budget_post = models.CharField(_("budget post"), max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = _("grant scheme")
+        verbose_name_plural = _("grant schemes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeYear(models.Model):
+    """One year's configuration of a scheme, from that year's circular (rundskriv)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    circular = models.CharField(_("circular"), max_length=100, blank=True)
+    is_demo = models.BooleanField(
+        _("demo values"),
+        default=False,
+        help_text=_("Carried forward from an earlier year for trying the portal; not official."),
+    )
+    rate_per_place_per_month = models.DecimalField(
+        _("rate per place per month (NOK)"),
+        max_digits=10,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    application_opens_on = models.DateField(_("application round opens"), null=True, blank=True)
+    application_deadline = models.DateField(
+        _("application deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Applications are accepted until the end of this day, Norwegian time."),
+    )
+    acceptance_window_days = models.PositiveSmallIntegerField(
+        _("acceptance window (days)"), default=14
+    )
+    grant_letter_target_date = models.DateField(_("grant letters sent by"), null=True, blank=True)
+    budget_frame = models.DecimalField(
+        _("budget frame (NOK)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    letters_issued_at = models.DateTimeField(
+        _("first letter issued"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Once letters are issued on a year and the year is past, it cannot change."),
+    )
+
+    class Meta:
+        verbose_name = _("yearly configuration")
+        verbose_name_plural = _("yearly configurations")
+        ordering = ["scheme__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="one_config_per_scheme_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.year}"
+
+    @property
+    def application_deadline_at(self) -> dt.datetime | None:
+        """23:59:59 Oslo time on the deadline day, for display."""
+        return last_moment(self.application_deadline) if self.application_deadline else None
+
+    def clean(self) -> None:
+        if (
+            self.application_opens_on
+            and self.application_deadline
+            and self.application_opens_on > self.application_deadline
+        ):
+            raise ValidationError(
+                {"application_opens_on": _("The round cannot open after its deadline.")}
+            )
+
+
+class ReportKind(models.TextChoices):
+    HALF_YEAR = "half_year", _("Half-yearly grant report")
+    STATUS = "status", _("Status report")
+    ANNUAL = "annual", _("Annual report and project accounts")
+
+
+class ReportDeadline(models.Model):
+    """A reporting deadline of a scheme year (e.g. status report 1 September 2025)."""
+
+    scheme_year = models.ForeignKey(
+        SchemeYear, on_delete=models.CASCADE, related_name="report_deadlines"
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+
+    class Meta:
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme_year", "kind", "due_date"], name="one_deadline_per_kind_and_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_date:%d.%m.%Y}"
+
+
+class FocusArea(models.Model):
+    """A focus area (satsingsområde) of a year's development scheme, and who may apply to it."""
+
+    scheme_year = models.ForeignKey(
+        SchemeYear, on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    open_to_municipalities = models.BooleanField(_("municipalities may apply"), default=True)
+    open_to_county_municipalities = models.BooleanField(
+        _("county municipalities may apply"), default=False
+    )
+    is_open = models.BooleanField(
+        _("open in this round"),
+        default=True,
+        help_text=_("Closed when the area is governed by another circular."),
+    )
+    closed_reason = models.CharField(_("why closed"), max_length=300, blank=True)
+    budget_amount = models.DecimalField(
+        _("amount for the area (NOK)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["scheme_year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme_year", "number"], name="one_focus_area_number_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class BasicAmount(models.Model):
+    """The National Insurance basic amount G (grunnbeløpet), set every 1 May."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    amount = models.DecimalField(
+        _("amount (NOK)"), max_digits=10, decimal_places=0, validators=[MinValueValidator(1)]
+    )
+    is_demo = models.BooleanField(_("demo value"), default=False)
+
+    class Meta:
+        verbose_name = _("basic amount (G)")
+        verbose_name_plural = _("basic amounts (G)")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"G {self.amount} ({self.valid_from:%d.%m.%Y})"

@@ -1,0 +1,182 @@
+"""Writes to the yearly configuration: seeding, demo years, and the lock on past years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from imdi_grants.accounts.models import User
+from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.deadlines import today_in_oslo
+
+from .models import BasicAmount, FocusArea, ReportDeadline, Scheme, SchemeYear
+
+SEED_FILE = Path(__file__).resolve().parent / "data" / "schemes.json"
+
+SCHEME_YEAR_COPIED_FIELDS = (
+    "circular",
+    "rate_per_place_per_month",
+    "acceptance_window_days",
+    "budget_frame",
+)
+SCHEME_YEAR_DATE_FIELDS = (
+    "application_opens_on",
+    "application_deadline",
+    "grant_letter_target_date",
+)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _shift(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: int
+
+
+@transaction.atomic
+def schemes_seed(*, path: Path = SEED_FILE) -> SeedResult:
+    """Create the schemes and the configured years from the seed file; never overwrite what an
+    administrator has since changed, so running it again is harmless."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    created = 0
+    for row in data["schemes"]:
+        _scheme, was_created = Scheme.objects.get_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        )
+        created += was_created
+    for row in data["years"]:
+        scheme = Scheme.objects.get(code=row["scheme"])
+        if SchemeYear.objects.filter(scheme=scheme, year=row["year"]).exists():
+            continue
+        year = SchemeYear.objects.create(
+            scheme=scheme,
+            year=row["year"],
+            circular=row.get("circular", ""),
+            rate_per_place_per_month=(
+                Decimal(row["rate_per_place_per_month"])
+                if row.get("rate_per_place_per_month")
+                else None
+            ),
+            application_opens_on=_date(row.get("application_opens_on")),
+            application_deadline=_date(row.get("application_deadline")),
+            acceptance_window_days=row.get("acceptance_window_days", 14),
+            grant_letter_target_date=_date(row.get("grant_letter_target_date")),
+            budget_frame=Decimal(row["budget_frame"]) if row.get("budget_frame") else None,
+        )
+        created += 1
+        for deadline in row.get("report_deadlines", []):
+            ReportDeadline.objects.create(
+                scheme_year=year,
+                kind=deadline["kind"],
+                period_start=_date(deadline.get("period_start")),
+                period_end=_date(deadline.get("period_end")),
+                due_date=_date(deadline["due_date"]),
+            )
+        for area in row.get("focus_areas", []):
+            FocusArea.objects.create(scheme_year=year, **area)
+    for row in data["basic_amounts"]:
+        _basic, was_created = BasicAmount.objects.get_or_create(
+            valid_from=_date(row["valid_from"]), defaults={"amount": Decimal(row["amount"])}
+        )
+        created += was_created
+    return SeedResult(created=created)
+
+
+def _copy_year(source: SchemeYear, year: int) -> SchemeYear:
+    shift = year - source.year
+    target = SchemeYear.objects.create(
+        scheme=source.scheme,
+        year=year,
+        is_demo=True,
+        **{field: getattr(source, field) for field in SCHEME_YEAR_COPIED_FIELDS},
+        **{field: _shift(getattr(source, field), shift) for field in SCHEME_YEAR_DATE_FIELDS},
+    )
+    for deadline in source.report_deadlines.all():
+        ReportDeadline.objects.create(
+            scheme_year=target,
+            kind=deadline.kind,
+            period_start=_shift(deadline.period_start, shift),
+            period_end=_shift(deadline.period_end, shift),
+            due_date=_shift(deadline.due_date, shift),
+        )
+    for area in source.focus_areas.all():
+        area.pk = None
+        area.scheme_year = target
+        area.save()
+    return target
+
+
+@transaction.atomic
+def demo_years_configure(*, today: dt.date | None = None) -> list[SchemeYear]:
+    """Configure the current and the coming year of each scheme from its latest official year,
+    with every date moved forward and marked as demo values, so every flow can be tried today."""
+    day = today or today_in_oslo()
+    made = []
+    for scheme in Scheme.objects.all():
+        source = scheme.years.filter(is_demo=False).order_by("-year").first()
+        if source is None:
+            continue
+        for year in (day.year, day.year + 1):
+            if year > source.year and not scheme.years.filter(year=year).exists():
+                made.append(_copy_year(source, year))
+    return made
+
+
+def scheme_year_assert_editable(*, scheme_year: SchemeYear, today: dt.date | None = None) -> None:
+    """Refuse changes to a past year once letters have been issued on it: those letters and the
+    amounts in them must keep meaning what they said."""
+    if scheme_year.pk is None:
+        return
+    stored = SchemeYear.objects.get(pk=scheme_year.pk)
+    day = today or today_in_oslo()
+    if stored.letters_issued_at is not None and stored.year < day.year:
+        raise ValidationError(
+            _(
+                "%(year)s is a past year and letters have been issued on its configuration, so "
+                "it can no longer be changed. Make a correction in a new letter instead."
+            ),
+            code="scheme_year_locked",
+            params={"year": stored.year},
+        )
+
+
+@transaction.atomic
+def scheme_year_save(*, scheme_year: SchemeYear, by: User, changed: list[str]) -> SchemeYear:
+    """Save an administrator's change to a year's configuration, with an audit entry."""
+    if scheme_year.pk is not None:
+        SchemeYear.objects.select_for_update().get(pk=scheme_year.pk)
+    scheme_year_assert_editable(scheme_year=scheme_year)
+    scheme_year.full_clean()
+    scheme_year.save()
+    audit_log(
+        subject=scheme_year,
+        action="imdi.scheme_year.changed",
+        actor=by,
+        data={"fields": changed},
+    )
+    return scheme_year
+
+
+def scheme_year_mark_letters_issued(*, scheme_year: SchemeYear, at: dt.datetime) -> None:
+    """Called by the letter services when the first letter is issued on a year."""
+    SchemeYear.objects.filter(pk=scheme_year.pk, letters_issued_at__isnull=True).update(
+        letters_issued_at=at
+    )

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import factory
+
+from imdi_grants.accounts.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    StaffRole,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.no")
+    full_name = factory.Faker("name", locale="no_NO")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CaseworkerFactory(UserFactory):
+    staff_role = StaffRole.CASEWORKER
+
+
+class AdministratorFactory(UserFactory):
+    staff_role = StaffRole.ADMINISTRATOR
+    is_staff = True
+    is_superuser = True
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testkommune {n} kommune")
+    short_name = factory.Sequence(lambda n: f"Testkommune {n}")
+    is_municipality = True
+    municipality_number = factory.Sequence(lambda n: f"{9000 + n}")
+    county_number = "33"
+
+
+class CountyMunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testfylke {n} fylkeskommune")
+    short_name = factory.Sequence(lambda n: f"Testfylke {n}")
+    is_county_municipality = True
+    county_number = factory.Sequence(lambda n: f"{60 + n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(MunicipalityFactory)
+    role = MembershipRole.APPLICANT
