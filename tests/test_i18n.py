@@ -28,10 +28,13 @@ def test_every_message_is_translated(language):
     assert missing == [], f"{len(missing)} messages lack a {language} translation: {missing[:10]}"
 
 
-@pytest.mark.parametrize("language", ["nb", "nn", "en"])
-def test_the_compiled_catalogue_is_not_older_than_the_source(language):
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_compiled_catalogue_matches_the_source(language):
+    """The .mo files are committed (running needs no gettext); they must say what the .po says."""
     folder = LOCALE / language / "LC_MESSAGES"
-    assert (folder / "django.mo").stat().st_mtime >= (folder / "django.po").stat().st_mtime - 1
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(folder / "django.po")) if e.msgstr}
+    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(folder / "django.mo")) if e.msgid}
+    assert compiled == source
 
 
 @pytest.mark.django_db
