@@ -11,7 +11,7 @@ TEST_ENV := DJANGO_ENV=test DEMO_MODE=false \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/0} CACHE_URL=redis://127.0.0.1:6379/1 \
 	CACHE_KEY_PREFIX=imdi-test-$$$$ CELERY_QUEUE=imdi-test-$$$$
 
-.PHONY: run test install install-test system-deps services lint
+.PHONY: run test install install-test system-deps services lint bench
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,9 @@ test: install-test services
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: speed figures (grant letter PDFs), printed; uses its own database imdi_bench
+bench: install-test services
+	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
+	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
+	$(PY) bench/grant_letters.py

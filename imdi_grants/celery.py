@@ -13,5 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imdi_grants.settings")
 app = Celery("imdi_grants")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["imdi_grants.accounts", "imdi_grants.audit", "schemes", "applications", "reporting"]
+    [
+        "imdi_grants.accounts",
+        "imdi_grants.audit",
+        "schemes",
+        "applications",
+        "applications.reception",
+        "reporting",
+    ]
 )

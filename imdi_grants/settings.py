@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "imdi_grants.audit",
     "schemes",
     "applications",
+    "applications.reception",
     "reporting",
 ]
 
@@ -144,7 +145,12 @@ CELERY_ENABLE_UTC = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks poll the database for what is due; there is no schedule entry per deadline.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "reception-grants-lapse": {
+        "task": "applications.reception.tasks.grants_lapse_overdue",
+        "schedule": 60 * 60,  # hourly; a grant lapses the first run after its deadline day
+    },
+}
 
 # --- Authentication (django-allauth) ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -16,6 +16,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("organisasjoner/", include("imdi_grants.accounts.urls")),
+    path("integreringsmottak/", include("applications.reception.urls")),
+    path("rapporter/", include("reporting.urls")),
+    path("soknader/", include("applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from applications.reception.selectors import grant_list as reception_grant_list
 from imdi_grants.accounts.selectors import memberships_of
 from imdi_grants.lib.deadlines import now_in_oslo
+from reporting.selectors import reports_to_review
 from schemes.selectors import focus_areas_open_to, rounds_open, scheme_years_overview
 
 
@@ -20,15 +22,20 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"now": now_in_oslo()}
     if user.is_imdi_staff:
         context["rounds"] = rounds_open()
+        context["reports_to_review"] = reports_to_review()[:20]
         if user.is_administrator:
             context["scheme_years"] = scheme_years_overview()[:8]
         return render(request, "home_staff.html", context)
     memberships = list(memberships_of(user=user))
     rounds = list(rounds_open())
+    grants_by_org: dict[int, list] = {}
+    for grant in reception_grant_list(user=user).prefetch_related("reports"):
+        grants_by_org.setdefault(grant.organisation_id, []).append(grant)
     context["organisations"] = [
         {
             "membership": membership,
             "organisation": membership.organisation,
+            "reception_grants": grants_by_org.get(membership.organisation_id, []),
             "rounds": [
                 {
                     "scheme_year": scheme_year,

@@ -77,6 +77,13 @@ class SchemeYear(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    budget_authority_name = models.CharField(
+        _("signed by (budget authority)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person with budget authority for the appropriation who signs letters."),
+    )
+    budget_authority_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     letters_issued_at = models.DateTimeField(
         _("first letter issued"),
         null=True,

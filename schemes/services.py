@@ -25,6 +25,8 @@ SCHEME_YEAR_COPIED_FIELDS = (
     "rate_per_place_per_month",
     "acceptance_window_days",
     "budget_frame",
+    "budget_authority_name",
+    "budget_authority_title",
 )
 SCHEME_YEAR_DATE_FIELDS = (
     "application_opens_on",
@@ -80,6 +82,8 @@ def schemes_seed(*, path: Path = SEED_FILE) -> SeedResult:
             acceptance_window_days=row.get("acceptance_window_days", 14),
             grant_letter_target_date=_date(row.get("grant_letter_target_date")),
             budget_frame=Decimal(row["budget_frame"]) if row.get("budget_frame") else None,
+            budget_authority_name=row.get("budget_authority_name", ""),
+            budget_authority_title=row.get("budget_authority_title", ""),
         )
         created += 1
         for deadline in row.get("report_deadlines", []):
@@ -109,6 +113,10 @@ def _copy_year(source: SchemeYear, year: int) -> SchemeYear:
         **{field: getattr(source, field) for field in SCHEME_YEAR_COPIED_FIELDS},
         **{field: _shift(getattr(source, field), shift) for field in SCHEME_YEAR_DATE_FIELDS},
     )
+    if not target.budget_authority_name:
+        target.budget_authority_name = "Demo Direktør"
+        target.budget_authority_title = "Avdelingsdirektør (demo)"
+        target.save(update_fields=["budget_authority_name", "budget_authority_title"])
     for deadline in source.report_deadlines.all():
         ReportDeadline.objects.create(
             scheme_year=target,

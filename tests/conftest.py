@@ -92,5 +92,6 @@ def celery_worker_on_redis(transactional_db, settings):
     from imdi_grants.celery import app
 
     assert not app.conf.task_always_eager, "the test settings must use the Redis broker"
+    app.control.purge()  # messages left by earlier tests point at rows that are gone
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker

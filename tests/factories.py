@@ -66,3 +66,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(MunicipalityFactory)
     role = MembershipRole.APPLICANT
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A development-grant draft; pass ``focus_area`` (from the seeded 2025 round)."""
+
+    class Meta:
+        model = "applications.Application"
+
+    scheme_year = factory.SelfAttribute("focus_area.scheme_year")
+    organisation = factory.SubFactory(MunicipalityFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Prosjekt {n}")

@@ -11,8 +11,50 @@ ACTIONS = {
     "imdi.invitation.created": _("User invited"),
     "imdi.invitation.sent": _("Invitation e-mail sent"),
     "imdi.scheme_year.changed": _("Yearly scheme configuration changed"),
+    # Development-grant applications (applications/services.py)
+    "imdi.application.created": _("Application started"),
+    "imdi.application.handed_over": _("Application handed over for approval"),
+    "imdi.application.submitted": _("Application approved and submitted"),
+    "imdi.application.reopened": _("Application reopened"),
+    "imdi.application.attachment_added": _("Attachment added"),
+    "imdi.application.attachment_deleted": _("Attachment deleted"),
+    "imdi.application.receipt_sent": _("Receipt sent"),
+    # The integration reception grant
+    "imdi.reception.agreement_registered": _("Integration reception agreement registered"),
+    "imdi.reception.places_changed": _("Number of places changed"),
+    "imdi.reception.partnership_registered": _("Partnership agreement registered"),
+    "imdi.reception.offered": _("Offer sent"),
+    "imdi.reception.acceptance_letter_submitted": _("Acceptance letter submitted"),
+    "imdi.reception.letter_issued": _("Grant letter issued"),
+    "imdi.reception.accepted": _("Grant accepted"),
+    "imdi.reception.lapsed": _("Grant lapsed: not accepted in time"),
+    "imdi.reception.reopened": _("Lapsed grant reopened"),
+    "imdi.reception.change_requested": _("Change of the basis for the grant requested"),
+    "imdi.reception.change_approved": _("Change request approved"),
+    "imdi.reception.change_refused": _("Change request refused"),
+    "imdi.reception.payment_approved": _("Payment approved"),
+    "imdi.reception.repayment_recorded": _("Repayment recorded"),
+    # Reports
+    "imdi.report.submitted": _("Report submitted"),
+    "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),
+    "imdi.report.accounts_approved_by_manager": _("Project accounts approved by manager"),
+    "imdi.report.approved": _("Report approved"),
+    "imdi.report.returned": _("Report sent back"),
 }
 
 
 def action_display(code: str) -> str:
     return str(ACTIONS.get(code, code))
+
+
+# Status codes of every state machine, registered by each app's AppConfig.ready().
+_STATUS_LABELS: dict[str, object] = {}
+
+
+def register_statuses(choices) -> None:
+    for value, label in choices.choices:
+        _STATUS_LABELS.setdefault(value, label)
+
+
+def status_display(code: str) -> str:
+    return str(_STATUS_LABELS.get(code, code))

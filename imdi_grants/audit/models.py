@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .actions import action_display
+from .actions import action_display, status_display
 
 
 class AuditEntry(models.Model):
@@ -50,3 +50,25 @@ class AuditEntry(models.Model):
     @property
     def display(self) -> str:
         return action_display(self.action)
+
+    @property
+    def old_status_display(self) -> str:
+        return status_display(self.old_status)
+
+    @property
+    def new_status_display(self) -> str:
+        return status_display(self.new_status)
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number (saksnummer) used in a year; case numbers read "2024/00012"."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def receipt_render(application_id: int) -> None:
+    """Render, store and e-mail the receipt of an application's latest submission; a second run
+    for the same submission does nothing."""
+    services.receipt_render_and_send(application_id=application_id)

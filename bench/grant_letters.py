@@ -1,0 +1,153 @@
+"""Benchmark: grant letter PDFs.
+
+Prints (1) the median time to render one grant letter PDF with WeasyPrint and (2) the time for
+one real Celery worker (Redis broker, PostgreSQL) to render the letters of 50 municipalities
+issued at once. Run it with ``make bench``.
+
+It creates and drops its own database (``imdi_bench``); nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imdi_grants.settings")
+os.environ.setdefault("MEDIA_ROOT", "/tmp/imdi-bench-media")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.base import ContentFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+MUNICIPALITIES = 50
+SAMPLES = 15
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): see the docstring.")
+    db = connection.settings_dict["NAME"]
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+    connection.close()
+    call_command("migrate", verbosity=0)
+    call_command("load_organisations", verbosity=0)
+    call_command("seed_schemes", verbosity=0)
+
+    from applications.reception import services
+    from applications.reception.models import GrantLetter, PartnershipAgreement
+    from imdi_grants.accounts.models import MembershipRole, Organisation
+    from imdi_grants.accounts.services import membership_set, user_create
+    from imdi_grants.celery import app
+    from schemes.models import SchemeYear
+
+    caseworker = user_create(email="bench-caseworker@imdi.example", staff_role="caseworker")
+    signatory = user_create(email="bench-signatory@example.no")
+    year = SchemeYear.objects.get(scheme__code="reception", year=2024)
+    organisations = list(Organisation.objects.filter(is_municipality=True)[:MUNICIPALITIES])
+    grants = []
+    for organisation in organisations:
+        membership_set(user=signatory, organisation=organisation, role=MembershipRole.SIGNATORY)
+        services.agreement_register(
+            organisation=organisation,
+            start_date=dt.date(2024, 1, 1),
+            end_date=None,
+            places=50,
+            by=caseworker,
+        )
+        partnership = PartnershipAgreement(
+            organisation=organisation,
+            asylum_reception_centre="Mottak",
+            career_centre="Karrieresenter",
+            nav_office="NAV",
+            valid_from=dt.date(2024, 1, 1),
+            responsibilities="Ansvar",
+        )
+        partnership.document.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        partnership.save()
+        grant = services.grant_offer(organisation=organisation, scheme_year=year, by=caseworker)
+        services.acceptance_letter_submit(
+            grant=grant,
+            by=signatory,
+            fields={
+                "municipality_name": organisation.name,
+                "address": "Rådhuset",
+                "phone": "12345678",
+                "email": "post@example.no",
+                "organisation_number": organisation.organisation_number or "921234554",
+                "bank_account_number": "15031234562",
+                "contact_persons": "Kontakt",
+                "prerequisites": "Erfaring",
+            },
+        )
+        grants.append(grant)
+
+    # 1. One letter, rendered in this process, many times.
+    app.conf.task_always_eager = False
+    first = services.grant_letter_issue(grant=grants[0], by=caseworker)
+    services.grant_letter_pdf(letter=first)  # warm up fonts and templates
+    timings = []
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        services.grant_letter_pdf(letter=first)
+        timings.append(time.perf_counter() - start)
+    print(
+        f"one grant letter PDF: median {statistics.median(timings) * 1000:.0f} ms "
+        f"(min {min(timings) * 1000:.0f} ms, {SAMPLES} renders)"
+    )
+
+    # 2. 50 letters issued at once, rendered by one worker process.
+    app.control.purge()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "imdi_grants",
+            "worker",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--loglevel=WARNING",
+            "-Q",
+            app.conf.task_default_queue,
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        time.sleep(3)  # let the worker connect
+        start = time.perf_counter()
+        for grant in grants[1:]:
+            services.grant_letter_issue(grant=grant, by=caseworker)
+        services.grant_letter_render(letter_id=first.pk)
+        while GrantLetter.objects.filter(rendered_at__isnull=True).exists():
+            if time.perf_counter() - start > 600:
+                sys.exit("timed out after 600 s")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    rendered = GrantLetter.objects.exclude(sha256="").count()
+    print(
+        f"{rendered} grant letters by one worker: {elapsed:.1f} s "
+        f"({elapsed / max(rendered, 1) * 1000:.0f} ms per letter)"
+    )
+    connection.close()
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from imdi_grants.lib.uploads import validate_upload
+
+from .models import MANDATORY_COMPONENTS, ProgrammeComponent, Report
+
+
+class ReportForm(forms.Form):
+    """The report with one pair of fields (participants, activities) per programme component."""
+
+    participants = forms.IntegerField(
+        label=_("Number of participants"), min_value=0, required=False
+    )
+    narrative = forms.CharField(
+        label=_("How the work contributed to the scheme's result goals and how the grant was used"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    income = forms.DecimalField(
+        label=_("Booked income (NOK)"), min_value=0, decimal_places=0, required=False
+    )
+    expenses = forms.DecimalField(
+        label=_("Booked expenses (NOK)"), min_value=0, decimal_places=0, required=False
+    )
+    accounts_file = forms.FileField(
+        label=_("Accounts on IMDi's form (XLSX)"),
+        required=False,
+        help_text=_("Optional: upload IMDi's accounting form filled in."),
+    )
+
+    def __init__(self, *args, report: Report, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        for key in ("participants", "narrative", "income", "expenses"):
+            initial.setdefault(key, getattr(report, key))
+        lines = {a.component: a for a in report.activities.all()}
+        super().__init__(*args, **kwargs)
+        self.component_fields = []
+        for component in ProgrammeComponent:
+            mandatory = component in MANDATORY_COMPONENTS
+            line = lines.get(component)
+            count_name, text_name = f"{component}_participants", f"{component}_description"
+            self.fields[count_name] = forms.IntegerField(
+                label=_("Participants"),
+                min_value=0,
+                required=False,
+                initial=line.participants if line else None,
+            )
+            self.fields[text_name] = forms.CharField(
+                label=_("Activities"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=line.description if line else "",
+            )
+            self.component_fields.append((component, mandatory, self[count_name], self[text_name]))
+
+    def clean_accounts_file(self):
+        upload = self.cleaned_data.get("accounts_file")
+        if upload:
+            validate_upload(upload, allowed=("xlsx",))
+        return upload
+
+    def report_fields(self) -> dict:
+        return {
+            k: self.cleaned_data[k] for k in ("participants", "narrative", "income", "expenses")
+        }
+
+    def activities(self) -> dict[str, tuple[int, str]]:
+        result = {}
+        for component in ProgrammeComponent:
+            count = self.cleaned_data.get(f"{component}_participants")
+            text = self.cleaned_data.get(f"{component}_description") or ""
+            if count is not None or text:
+                result[component.value] = (count or 0, text)
+        return result
+
+
+class ReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Send back"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

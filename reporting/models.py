@@ -1,0 +1,141 @@
+"""Reports on grants: the half-yearly grant report (tilskuddsrapport) and the annual report with
+project accounts (årsrapport, prosjektregnskap)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schemes.models import ReportKind
+
+
+class ReportStatus(models.TextChoices):
+    DUE = "due", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Sent back")
+
+
+class ProgrammeComponent(models.TextChoices):
+    """The programme's content (Rundskriv 06/2024): three mandatory components, and six that
+    are there as a main rule."""
+
+    NORWEGIAN = "norwegian", _("Norwegian training")
+    SOCIAL_STUDIES = "social_studies", _("Social studies")
+    COMPETENCE_MAPPING = "competence_mapping", _("Competence mapping")
+    CAREER_GUIDANCE = "career_guidance", _("Career guidance")
+    LANGUAGE_PRACTICE = "language_practice", _("Language practice")
+    WORK_ORIENTED = "work_oriented", _("Work-oriented activities")
+    VOLUNTARY_OR_RECEPTION = (
+        "voluntary_or_reception",
+        _("Activities with voluntary organisations or the reception centre"),
+    )
+    SCHOOL_AND_EDUCATION = "school_and_education", _("School and education activities")
+    INCENTIVES = "incentives", _("Incentive and bonus schemes")
+
+
+MANDATORY_COMPONENTS = (
+    ProgrammeComponent.NORWEGIAN,
+    ProgrammeComponent.SOCIAL_STUDIES,
+    ProgrammeComponent.COMPETENCE_MAPPING,
+)
+
+
+class Report(models.Model):
+    """One report a grant owes, created from the scheme year's report deadlines."""
+
+    reception_grant = models.ForeignKey(
+        "reception.ReceptionGrant", on_delete=models.CASCADE, related_name="reports"
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DUE
+    )
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    narrative = models.TextField(
+        _("how the work contributed to the scheme's result goals and how the grant was used"),
+        blank=True,
+    )
+    income = models.DecimalField(
+        _("booked income (NOK)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expenses = models.DecimalField(
+        _("booked expenses (NOK)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    accounts_file = models.FileField(
+        _("accounts on IMDi's form (XLSX)"),
+        upload_to="reports/accounts/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["xlsx"])],
+    )
+    project_lead_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    project_lead_approved_at = models.DateTimeField(null=True, blank=True)
+    manager_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    manager_approved_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("caseworker's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["due_date", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reception_grant", "kind", "period_start"], name="one_report_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+    @property
+    def needs_accounts_approval(self) -> bool:
+        return self.kind == ReportKind.ANNUAL
+
+
+class ReportActivity(models.Model):
+    """Activities for the participants in one programme component during the period."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activities")
+    component = models.CharField(
+        _("programme component"), max_length=30, choices=ProgrammeComponent.choices
+    )
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    description = models.TextField(_("activities"), blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["report", "component"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "component"], name="one_line_per_component")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_component_display()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/godkjenn-regnskap/", views.approve_accounts, name="approve_accounts"),
+    path("<int:pk>/vurder/", views.review, name="review"),
+]

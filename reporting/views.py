@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, services
+from .forms import ReportForm, ReviewForm
+from .models import ReportStatus
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk)
+    can_fill = access.can_fill(request.user, report) and report.status in (
+        ReportStatus.DUE,
+        ReportStatus.RETURNED,
+    )
+    form = ReportForm(request.POST or None, request.FILES or None, report=report)
+    if request.method == "POST":
+        if not can_fill:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.report_save(
+                    report=report,
+                    by=request.user,
+                    fields=form.report_fields(),
+                    activities=form.activities(),
+                    accounts_file=form.cleaned_data.get("accounts_file"),
+                )
+                if "submit" in request.POST:
+                    services.report_submit(report=report, by=request.user)
+                    messages.success(request, _("The report is submitted to IMDi."))
+                    return redirect("reception:grant_detail", pk=report.reception_grant_id)
+                messages.success(request, _("The report is saved."))
+                return redirect("reporting:report_detail", pk=pk)
+            except services.ReportError as exc:
+                messages.error(request, str(exc))
+                return redirect("reporting:report_detail", pk=pk)
+    report.refresh_from_db()
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "grant": report.reception_grant,
+            "form": form,
+            "can_fill": can_fill,
+            "can_review": access.can_review(request.user)
+            and report.status == ReportStatus.SUBMITTED,
+            "problems": services.report_problems(report) if can_fill else [],
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk)
+    try:
+        services.report_approve_accounts(
+            report=report, by=request.user, as_role=request.POST.get("as_role", "")
+        )
+        messages.success(request, _("Your approval of the project accounts is recorded."))
+    except (services.ReportError, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk)
+    if not access.can_review(request.user):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_review(report=report, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The report is reviewed."))
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Choose approve or send back."))
+    return redirect("reporting:report_detail", pk=pk)

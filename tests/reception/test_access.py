@@ -1,0 +1,176 @@
+"""Another municipality gets 404 on every page and download of a grant; roles within one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from applications.reception import services
+from applications.reception.models import GrantStatus
+
+from .conftest import ACCEPTANCE_FIELDS, partnership
+
+
+@pytest.fixture
+def issued(offered_grant, signatory, caseworker, django_capture_on_commit_callbacks):
+    services.acceptance_letter_submit(grant=offered_grant, by=signatory, fields=ACCEPTANCE_FIELDS)
+    with django_capture_on_commit_callbacks(execute=False):
+        letter = services.grant_letter_issue(grant=offered_grant, by=caseworker)
+    services.grant_letter_render(letter_id=letter.pk)
+    offered_grant.refresh_from_db()
+    return offered_grant
+
+
+def _grant_urls(grant):
+    letter = grant.letters.get()
+    return {
+        "get": [
+            reverse("reception:grant_detail", args=[grant.pk]),
+            reverse("reception:acceptance_letter", args=[grant.pk]),
+            reverse("reception:change_request", args=[grant.pk]),
+            reverse("reception:letter_pdf", args=[letter.pk]),
+            reverse(
+                "reception:partnership_pdf",
+                args=[grant.organisation.partnership_agreements.get().pk],
+            ),
+        ],
+        "post": [
+            reverse("reception:accept", args=[grant.pk]),
+            reverse("reception:letter_issue", args=[grant.pk]),
+            reverse("reception:reopen", args=[grant.pk]),
+            reverse("reception:repayment", args=[grant.pk]),
+        ],
+    }
+
+
+def test_another_municipality_gets_404_everywhere(client, issued, outsider):
+    client.force_login(outsider)
+    urls = _grant_urls(issued)
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, url
+    for url in urls["post"]:
+        assert client.post(url, {"reason": "x"}).status_code == 404, url
+    issued.refresh_from_db()
+    assert issued.status == GrantStatus.LETTER_ISSUED
+
+
+def test_another_municipality_gets_404_on_reports(client, issued, signatory, outsider):
+    services.grant_accept(grant=issued, by=signatory)
+    report = issued.reports.first()
+    client.force_login(outsider)
+    for name in ("reporting:report_detail", "reporting:approve_accounts", "reporting:review"):
+        url = reverse(name, args=[report.pk])
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"approve": "yes"}).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reception:agreement_list", "reception:offer", "reception:payments"],
+)
+def test_staff_pages_are_404_to_municipal_users(client, signatory, name):
+    client.force_login(signatory)
+    assert client.get(reverse(name)).status_code == 404
+
+
+def test_the_payment_export_is_staff_only(client, signatory, caseworker):
+    client.force_login(signatory)
+    assert client.get(reverse("reception:payments_export", args=["csv"])).status_code == 404
+    client.force_login(caseworker)
+    response = client.get(reverse("reception:payments_export", args=["xlsx"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_the_municipality_sees_its_own_grant_and_letter(client, issued, applicant):
+    client.force_login(applicant)
+    for url in _grant_urls(issued)["get"][:1] + _grant_urls(issued)["get"][3:]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_applicant_cannot_accept_but_a_signatory_can(client, issued, applicant, signatory):
+    url = reverse("reception:accept", args=[issued.pk])
+    client.force_login(applicant)
+    client.post(url)
+    issued.refresh_from_db()
+    assert issued.status == GrantStatus.LETTER_ISSUED
+    page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
+    assert url not in page  # no acceptance button for an applicant
+    client.force_login(signatory)
+    page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
+    assert url in page
+    client.post(url)
+    issued.refresh_from_db()
+    assert issued.status == GrantStatus.ACCEPTED
+
+
+def test_an_applicant_cannot_request_a_change(client, issued, applicant):
+    client.force_login(applicant)
+    assert client.get(reverse("reception:change_request", args=[issued.pk])).status_code == 403
+
+
+def test_after_the_deadline_the_acceptance_button_is_gone(
+    client, offered_grant, signatory, caseworker
+):
+    services.acceptance_letter_submit(grant=offered_grant, by=signatory, fields=ACCEPTANCE_FIELDS)
+    services.grant_letter_issue(grant=offered_grant, by=caseworker, on=dt.date(2024, 2, 1))
+    client.force_login(signatory)
+    page = client.get(reverse("reception:grant_detail", args=[offered_grant.pk])).content.decode()
+    assert reverse("reception:accept", args=[offered_grant.pk]) not in page
+
+
+def test_the_acceptance_letter_form_keeps_what_was_typed(client, offered_grant, signatory):
+    client.force_login(signatory)
+    data = {**ACCEPTANCE_FIELDS, "bank_account_number": "1503.12.34563", "submit": "1"}
+    response = client.post(reverse("reception:acceptance_letter", args=[offered_grant.pk]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="1503.12.34563"' in body
+    assert "Anne Andersen, prosjektleder" in body
+    offered_grant.refresh_from_db()
+    assert offered_grant.status == GrantStatus.OFFERED
+
+
+def test_a_partnership_upload_that_is_not_a_pdf_is_refused(client, caseworker, offered_grant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(caseworker)
+    agreement = offered_grant.agreement
+    response = client.post(
+        reverse("reception:agreement_detail", args=[agreement.pk]),
+        {
+            "partner-asylum_reception_centre": "A",
+            "partner-career_centre": "B",
+            "partner-nav_office": "C",
+            "partner-valid_from": "2024-01-01",
+            "partner-responsibilities": "D",
+            "partner-document": SimpleUploadedFile("avtale.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert response.status_code == 200
+    assert "avtale.pdf" in response.content.decode()
+    assert offered_grant.organisation.partnership_agreements.count() == 1
+
+
+def test_lists_keep_a_constant_number_of_queries(
+    client, caseworker, year_2024, django_assert_max_num_queries
+):
+    from tests.factories import MunicipalityFactory
+
+    for _ in range(15):
+        municipality = MunicipalityFactory()
+        services.agreement_register(
+            organisation=municipality,
+            start_date=dt.date(2024, 1, 1),
+            end_date=None,
+            places=10,
+            by=caseworker,
+        )
+        partnership(municipality)
+        services.grant_offer(organisation=municipality, scheme_year=year_2024, by=caseworker)
+    client.force_login(caseworker)
+    for name in ("reception:grant_list", "reception:agreement_list", "reception:payments"):
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name)).status_code == 200
