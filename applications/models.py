@@ -394,13 +394,3 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} #{self.version}"
-
-
-class CaseNumberCounter(models.Model):
-    """The last case number given in a round's year; locked while the next is taken."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"

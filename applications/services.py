@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import Organisation, User
-from imdi_grants.audit.services import audit_log
+from imdi_grants.audit.services import audit_log, case_number_next
 from imdi_grants.lib.deadlines import is_before_deadline, last_moment
 from imdi_grants.lib.tasks import enqueue
+from imdi_grants.lib.uploads import sniff
 from schemes.models import FocusArea, SchemeYear
 from schemes.selectors import focus_area_is_open_to
 
@@ -35,7 +34,6 @@ from .models import (
     Application,
     Attachment,
     BudgetLine,
-    CaseNumberCounter,
     EarlierProject,
     FundingYear,
     Receipt,
@@ -247,14 +245,6 @@ def application_hand_over(*, application: Application, by: User) -> Application:
     return application
 
 
-def _next_case_number(*, year: int) -> str:
-    counter, _created = CaseNumberCounter.objects.get_or_create(year=year)
-    counter = CaseNumberCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"UTV-{year}-{counter.last_number:04d}"
-
-
 @transaction.atomic
 def application_submit(
     *, application: Application, by: User, at: dt.datetime | None = None
@@ -289,7 +279,7 @@ def application_submit(
     application.draft_input = {}
     update_fields = ["status", "submitted_at", "submitted_by", "submission_count", "draft_input"]
     if not application.case_number:
-        application.case_number = _next_case_number(year=application.scheme_year.year)
+        application.case_number = case_number_next(year=application.scheme_year.year)
         update_fields.append("case_number")
     application.save(update_fields=[*update_fields, "updated_at"])
     audit_log(
@@ -338,22 +328,7 @@ def application_reopen(*, application: Application, by: User, reason: str) -> Ap
 # --- Attachments ------------------------------------------------------------------------------
 
 
-def _sniff(head: bytes, data: bytes | None) -> str | None:
-    """The content type by the file's content: PDF by its signature, DOCX and XLSX as ZIP files
-    with their main part. None for anything else."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"PK\x03\x04") and data is not None:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return DOCX
-        if "xl/workbook.xml" in names:
-            return XLSX
-    return None
+KIND_TO_CONTENT_TYPE = {"pdf": PDF, "docx": DOCX, "xlsx": XLSX}
 
 
 def attachment_content_type(*, uploaded: UploadedFile) -> str:
@@ -366,10 +341,7 @@ def attachment_content_type(*, uploaded: UploadedFile) -> str:
             % {"name": uploaded.name},
             code="too_large",
         )
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    content_type = _sniff(data[:8], data)
+    content_type = KIND_TO_CONTENT_TYPE.get(sniff(uploaded) or "")
     if content_type is None:
         raise ValidationError(
             # nb: «%(name)s» er ikke en PDF-, Word- (DOCX) eller Excel-fil (XLSX). Filen er

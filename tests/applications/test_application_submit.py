@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_it_accepts_at_235959_oslo_time_on_the_deadline_day(complete, signatory):
     application = application_submit(application=complete, by=signatory, at=IN_TIME)
     assert application.status == Status.SUBMITTED
-    assert application.case_number == "UTV-2025-0001"
+    assert application.case_number == "2025/00001"
     assert application.submitted_at == IN_TIME
     entry = AuditEntry.objects.get(action="imdi.application.submitted")
     assert (entry.old_status, entry.new_status, entry.actor) == ("draft", "submitted", signatory)
@@ -99,7 +99,7 @@ def test_a_caseworker_reopens_and_the_case_number_stays(complete, applicant, sig
     application = application_submit(
         application=application, by=signatory, at=IN_TIME - dt.timedelta(minutes=1)
     )
-    assert application.case_number == "UTV-2025-0001"
+    assert application.case_number == "2025/00001"
     assert application.submission_count == 2
     assert AuditEntry.objects.get(action="imdi.application.reopened").reason == "Feil budsjett"
 
@@ -110,7 +110,7 @@ def test_case_numbers_count_up_per_round(complete, signatory, municipality, appl
     )
     application_submit(application=complete, by=signatory, at=IN_TIME)
     assert application_submit(application=other, by=signatory, at=IN_TIME).case_number == (
-        "UTV-2025-0002"
+        "2025/00002"
     )
 
 

@@ -68,7 +68,7 @@ def test_acceptance_holds_to_midnight_oslo_time(offered_grant, signatory, casewo
     offered_grant.refresh_from_db()
     assert offered_grant.acceptance_deadline == dt.date(2024, 2, 15)
     late = dt.datetime(2024, 2, 16, 0, 0, 0, tzinfo=OSLO)
-    with pytest.raises(services.GrantError, match="Fristen for aksept var 15.02.2024"):
+    with pytest.raises(services.GrantError, match=r"Fristen for aksept var 15\.02\.2024"):
         services.grant_accept(grant=offered_grant, by=signatory, at=late)
     with pytest.raises(services.GrantError, match="Bare en signaturberettiget"):
         services.grant_accept(grant=offered_grant, by=applicant, at=late)
