@@ -152,3 +152,65 @@ def test_a_real_worker_renders_the_letter(
     assert "1 284 600" in text
     assert "15. februar 2024" in text
     assert GrantLetter.objects.count() == 1
+
+
+def test_an_approved_change_request_gives_a_second_letter_version(
+    offered_grant, signatory, caseworker, applicant
+):
+    _issued(offered_grant, signatory, caseworker)
+    with pytest.raises(services.GrantError):
+        services.change_request_submit(grant=offered_grant, by=applicant, description="x")
+    request = services.change_request_submit(
+        grant=offered_grant,
+        by=signatory,
+        description="Mottaket får 40 plasser fra juli.",
+        places=40,
+        places_from=dt.date(2024, 7, 1),
+    )
+    second = services.change_request_decide(
+        change_request=request, by=caseworker, approve=True, comment="Godkjent"
+    )
+    assert second.version == 2
+    assert second.amount == Decimal("1156140")
+    offered_grant.refresh_from_db()
+    assert offered_grant.amount == Decimal("1156140")
+    assert offered_grant.status == GrantStatus.LETTER_ISSUED
+    with pytest.raises(services.GrantError):
+        services.change_request_decide(change_request=request, by=caseworker, approve=False)
+
+
+def test_a_refused_change_request_changes_nothing(offered_grant, signatory, caseworker):
+    _issued(offered_grant, signatory, caseworker)
+    request = services.change_request_submit(
+        grant=offered_grant,
+        by=signatory,
+        description="Flere plasser",
+        places=80,
+        places_from=dt.date(2024, 3, 1),
+    )
+    assert (
+        services.change_request_decide(
+            change_request=request, by=caseworker, approve=False, comment="Ikke grunnlag"
+        )
+        is None
+    )
+    assert offered_grant.letters.count() == 1
+    assert offered_grant.agreement.place_counts.count() == 1
+
+
+def test_the_beat_task_lapses_each_overdue_grant_once(
+    offered_grant, signatory, caseworker, time_machine
+):
+    from applications.reception.tasks import grants_lapse_overdue
+
+    _issued(offered_grant, signatory, caseworker)
+    time_machine.move_to(dt.datetime(2024, 2, 16, 0, 0, 1, tzinfo=OSLO))
+    grants_lapse_overdue()
+    grants_lapse_overdue()
+    offered_grant.refresh_from_db()
+    assert offered_grant.status == GrantStatus.LAPSED
+    assert AuditEntry.objects.filter(action="imdi.reception.lapsed").count() == 1
+    services.grant_reopen(grant=offered_grant, by=caseworker, reason="Kommunen var syk")
+    offered_grant.refresh_from_db()
+    assert offered_grant.status == GrantStatus.LETTER_ISSUED
+    assert offered_grant.acceptance_deadline == dt.date(2024, 3, 1)
