@@ -56,7 +56,7 @@ class GrantError(Exception):
     """A rule of the scheme refuses the action; the message is for the person who tried."""
 
 
-def _move(grant: ReceptionGrant, to: str, *, by: User | None, reason: str = "") -> str:
+def _move(grant: ReceptionGrant, to: str) -> str:
     old = grant.status
     if to not in TRANSITIONS[old]:
         raise GrantError(
@@ -286,7 +286,7 @@ def acceptance_letter_submit(
         raise GrantError(
             _("Only a signatory of the municipality can submit the acceptance letter.")
         )
-    old = _move(grant, S.ACCEPTANCE_LETTER_SUBMITTED, by=by)
+    old = _move(grant, S.ACCEPTANCE_LETTER_SUBMITTED)
     letter, _created = AcceptanceLetter.objects.update_or_create(
         grant=grant,
         defaults={**fields, "submitted_at": timezone.now(), "submitted_by": by},
@@ -310,7 +310,7 @@ def grant_letter_issue(
     """Issue the next version of the grant letter (tilskuddsbrev); the PDF is rendered by a task
     after commit. The acceptance deadline is the window (14 days) after the letter is sent."""
     grant = _lock(grant)
-    old = _move(grant, S.LETTER_ISSUED, by=by, reason=reason)
+    old = _move(grant, S.LETTER_ISSUED)
     sent_on = on or today_in_oslo()
     grant.amount = yearly_amount(grant_breakdown(grant=grant))
     grant.letter_sent_on = sent_on
@@ -409,7 +409,7 @@ def grant_accept(*, grant: ReceptionGrant, by: User, at: dt.datetime | None = No
             _("The deadline for acceptance was %(deadline)s; the grant can no longer be accepted.")
             % {"deadline": grant.acceptance_deadline.strftime("%d.%m.%Y")}
         )
-    old = _move(grant, S.ACCEPTED, by=by)
+    old = _move(grant, S.ACCEPTED)
     grant.accepted_at = at or timezone.now()
     grant.accepted_by = by
     grant.save(update_fields=["status", "accepted_at", "accepted_by"])
@@ -437,7 +437,7 @@ def grants_lapse_overdue(*, at: dt.datetime | None = None) -> int:
             grant = ReceptionGrant.objects.select_for_update().get(pk=pk)
             if grant.status != S.LETTER_ISSUED:
                 continue
-            old = _move(grant, S.LAPSED, by=None)
+            old = _move(grant, S.LAPSED)
             grant.save(update_fields=["status"])
             audit_log(
                 subject=grant,
@@ -492,7 +492,7 @@ def grant_reopen(*, grant: ReceptionGrant, by: User, reason: str) -> None:
         raise GrantError(_("Only a lapsed grant can be reopened."))
     if not reason.strip():
         raise GrantError(_("Give a reason for reopening the grant."))
-    old = _move(grant, S.LETTER_ISSUED, by=by)
+    old = _move(grant, S.LETTER_ISSUED)
     grant.acceptance_deadline = today_in_oslo() + dt.timedelta(
         days=grant.scheme_year.acceptance_window_days
     )
@@ -597,7 +597,7 @@ def payments_approve(
                 % {"case": grant.case_number}
             )
         letter = AcceptanceLetter.objects.get(grant=grant)
-        old = _move(grant, S.PAID, by=by)
+        old = _move(grant, S.PAID)
         payments.append(
             Payment.objects.create(
                 grant=grant,
