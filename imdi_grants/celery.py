@@ -17,7 +17,8 @@ app.autodiscover_tasks(
         "imdi_grants.accounts",
         "imdi_grants.audit",
         "schemes",
-        "applications",
+        "grants",
+        "applications.development",
         "applications.reception",
         "reporting",
     ]

@@ -66,9 +66,11 @@ INSTALLED_APPS = [
     "imdi_grants.accounts",
     "imdi_grants.audit",
     "schemes",
-    "applications",
+    "grants",
+    "applications.development",
     "applications.reception",
     "reporting",
+    "imdi_grants.demo",
 ]
 
 MIDDLEWARE = [
@@ -146,8 +148,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks poll the database for what is due; there is no schedule entry per deadline.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "reception-grants-lapse": {
-        "task": "applications.reception.tasks.grants_lapse_overdue",
+    "grants-lapse": {
+        "task": "grants.tasks.grants_lapse_overdue",
         "schedule": 60 * 60,  # hourly; a grant lapses the first run after its deadline day
     },
 }

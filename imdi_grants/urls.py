@@ -17,8 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisasjoner/", include("imdi_grants.accounts.urls")),
     path("integreringsmottak/", include("applications.reception.urls")),
+    path("tilskudd/", include("grants.urls")),
     path("rapporter/", include("reporting.urls")),
-    path("soknader/", include("applications.urls")),
+    path("soknader/", include("applications.development.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The start page per role, and a health check."""
+"""The start page per role, and a health check. The start pages compose every app."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from applications.reception.selectors import grant_list as reception_grant_list
+from applications.reception.selectors import offer_list as reception_offer_list
 from imdi_grants.accounts.selectors import memberships_of
 from imdi_grants.lib.deadlines import now_in_oslo
 from reporting.selectors import reports_to_review
@@ -28,14 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home_staff.html", context)
     memberships = list(memberships_of(user=user))
     rounds = list(rounds_open())
-    grants_by_org: dict[int, list] = {}
-    for grant in reception_grant_list(user=user).prefetch_related("reports"):
-        grants_by_org.setdefault(grant.organisation_id, []).append(grant)
+    offers_by_org: dict[int, list] = {}
+    for offer in reception_offer_list(user=user).prefetch_related("grant__reports"):
+        offers_by_org.setdefault(offer.organisation_id, []).append(offer)
     context["organisations"] = [
         {
             "membership": membership,
             "organisation": membership.organisation,
-            "reception_grants": grants_by_org.get(membership.organisation_id, []),
+            "reception_offers": offers_by_org.get(membership.organisation_id, []),
             "rounds": [
                 {
                     "scheme_year": scheme_year,

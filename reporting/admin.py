@@ -17,9 +17,9 @@ class ReportActivityInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["reception_grant", "kind", "period_start", "due_date", "status"]
+    list_display = ["grant", "kind", "period_start", "due_date", "status"]
     list_filter = ["kind", "status"]
-    list_select_related = ["reception_grant__organisation"]
+    list_select_related = ["grant__organisation"]
     inlines = [ReportActivityInline]
 
     def has_add_permission(self, request):

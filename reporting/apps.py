@@ -7,8 +7,11 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from grants.registry import on_grant_accepted
         from imdi_grants.audit.actions import register_statuses
 
         from .models import ReportStatus
+        from .services import reports_create_for_grant
 
         register_statuses(ReportStatus)
+        on_grant_accepted(lambda grant: reports_create_for_grant(grant=grant))

@@ -38,7 +38,7 @@ class ReportForm(forms.Form):
         lines = {a.component: a for a in report.activities.all()}
         super().__init__(*args, **kwargs)
         self.component_fields = []
-        for component in ProgrammeComponent:
+        for component in ProgrammeComponent if report.has_programme_components else ():
             mandatory = component in MANDATORY_COMPONENTS
             line = lines.get(component)
             count_name, text_name = f"{component}_participants", f"{component}_description"
@@ -69,7 +69,7 @@ class ReportForm(forms.Form):
 
     def activities(self) -> dict[str, tuple[int, str]]:
         result = {}
-        for component in ProgrammeComponent:
+        for component, _mandatory, _count, _text in self.component_fields:
             count = self.cleaned_data.get(f"{component}_participants")
             text = self.cleaned_data.get(f"{component}_description") or ""
             if count is not None or text:

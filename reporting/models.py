@@ -8,7 +8,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from schemes.models import ReportKind
+from schemes.models import ReportKind, SchemeCode
 
 
 class ReportStatus(models.TextChoices):
@@ -42,13 +42,16 @@ MANDATORY_COMPONENTS = (
     ProgrammeComponent.COMPETENCE_MAPPING,
 )
 
+#: The schemes whose reports account for participants' activities by programme component
+#: (Rundskriv 06/2024: "en redegjørelse for deltakernes aktiviteter").
+SCHEMES_WITH_PROGRAMME_COMPONENTS = frozenset({SchemeCode.RECEPTION})
+
 
 class Report(models.Model):
-    """One report a grant owes, created from the scheme year's report deadlines."""
+    """One report a grant owes, created from the scheme year's report deadlines when the grant
+    is accepted, for either scheme."""
 
-    reception_grant = models.ForeignKey(
-        "reception.ReceptionGrant", on_delete=models.CASCADE, related_name="reports"
-    )
+    grant = models.ForeignKey("grants.Grant", on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -107,7 +110,7 @@ class Report(models.Model):
         ordering = ["due_date", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["reception_grant", "kind", "period_start"], name="one_report_per_period"
+                fields=["grant", "kind", "period_start"], name="one_report_per_period"
             )
         ]
 
@@ -117,6 +120,23 @@ class Report(models.Model):
     @property
     def needs_accounts_approval(self) -> bool:
         return self.kind == ReportKind.ANNUAL
+
+    @property
+    def has_programme_components(self) -> bool:
+        return self.grant.scheme_year.scheme.code in SCHEMES_WITH_PROGRAMME_COMPONENTS
+
+    @property
+    def is_open_for_filling(self) -> bool:
+        """Not yet submitted, or sent back for correction."""
+        return self.status in (ReportStatus.DUE, ReportStatus.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ReportStatus.RETURNED
+
+    @property
+    def is_waiting_for_review(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
 
 
 class ReportActivity(models.Model):

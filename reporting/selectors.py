@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Report
+from .models import Report, ReportStatus
 
 
 def reports_for_grant(*, grant) -> QuerySet[Report]:
@@ -12,7 +12,7 @@ def reports_for_grant(*, grant) -> QuerySet[Report]:
 def reports_to_review() -> QuerySet[Report]:
     """Submitted reports waiting for a caseworker, oldest first."""
     return (
-        Report.objects.filter(status="submitted")
-        .select_related("reception_grant__organisation")
+        Report.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
         .order_by("submitted_at")
     )

@@ -13,67 +13,51 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imdi_grants.accounts.access import is_member
+from grants.models import Grant
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.workflow import Workflow, lock, require, require_actor
 
+from . import access
 from .models import MANDATORY_COMPONENTS, Report, ReportActivity, ReportStatus
 
 S = ReportStatus
-TRANSITIONS: dict[str, set[str]] = {
-    S.DUE: {S.SUBMITTED},
-    S.SUBMITTED: {S.APPROVED, S.RETURNED},
-    S.RETURNED: {S.SUBMITTED},
-    S.APPROVED: set(),
-}
+
+REPORT_FLOW = Workflow(
+    noun=_("The report"),
+    statuses=ReportStatus,
+    transitions={
+        (S.DUE, S.SUBMITTED): access.can_fill,
+        (S.RETURNED, S.SUBMITTED): access.can_fill,
+        (S.SUBMITTED, S.APPROVED): access.can_review,
+        (S.SUBMITTED, S.RETURNED): access.can_review,
+    },
+)
 
 REPORT_FIELDS = ("participants", "narrative", "income", "expenses")
+REPORT_RELATED = ("grant__organisation", "grant__scheme_year__scheme")
 
 
-class ReportError(Exception):
-    """A rule refuses the action; the message is for the person who tried."""
-
-
-def _move(report: Report, to: str) -> str:
-    old = report.status
-    if to not in TRANSITIONS[old]:
-        raise ReportError(
-            _("The report cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": ReportStatus(old).label, "new": ReportStatus(to).label}
-        )
-    report.status = to
-    return old
-
-
-def _lock(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update()
-        .select_related("reception_grant__organisation")
-        .get(pk=report.pk)
-    )
-
-
-def _log(report: Report, action: str, by: User, old: str = "", reason: str = "") -> None:
+def _log(report: Report, action: str, by: User) -> None:
+    """An audit entry for a step that does not change the report's status."""
     audit_log(
-        subject=report.reception_grant,
+        subject=report.grant,
         action=action,
         actor=by,
-        organisation=report.reception_grant.organisation,
-        old_status=old,
-        new_status=report.status if old else "",
-        reason=reason,
+        organisation=report.grant.organisation,
         data={"report": report.pk, "kind": report.kind},
     )
 
 
-def reports_create_for_grant(*, grant) -> list[Report]:
-    """Create the reports a grant owes, from its year's report deadlines; idempotent."""
+def reports_create_for_grant(*, grant: Grant) -> list[Report]:
+    """Create the reports a grant owes, from its year's report deadlines; idempotent. A report
+    period without its own start begins when the grant does."""
     made = []
     for deadline in grant.scheme_year.report_deadlines.all():
         report, created = Report.objects.get_or_create(
-            reception_grant=grant,
+            grant=grant,
             kind=deadline.kind,
-            period_start=deadline.period_start or grant.agreement.start_date,
+            period_start=deadline.period_start or grant.starts_on,
             defaults={
                 "period_end": deadline.period_end or deadline.due_date,
                 "due_date": deadline.due_date,
@@ -85,10 +69,11 @@ def reports_create_for_grant(*, grant) -> list[Report]:
 
 
 def _editable(report: Report, by: User) -> None:
-    if not is_member(by, report.reception_grant.organisation):
-        raise ReportError(_("Only the municipality's own users can fill in its reports."))
-    if report.status not in (S.DUE, S.RETURNED):
-        raise ReportError(_("The report has been submitted and can no longer be changed."))
+    require_actor(access.can_fill(by, report))
+    require(
+        report.is_open_for_filling,
+        _("The report has been submitted and can no longer be changed."),
+    )
 
 
 @transaction.atomic
@@ -101,7 +86,7 @@ def report_save(
     accounts_file=None,
 ) -> Report:
     """Save what the municipality has filled in so far (nothing is lost on a later error)."""
-    report = _lock(report)
+    report = lock(report, *REPORT_RELATED)
     _editable(report, by)
     for key in REPORT_FIELDS:
         if key in fields:
@@ -135,7 +120,7 @@ def report_problems(report: Report) -> list[str]:
     if report.participants is None:
         problems.append(str(_("Give the number of participants.")))
     lines = {a.component: a for a in report.activities.all()}
-    for component in MANDATORY_COMPONENTS:
+    for component in MANDATORY_COMPONENTS if report.has_programme_components else ():
         line = lines.get(component)
         if line is None or not line.description.strip():
             problems.append(
@@ -172,25 +157,26 @@ def report_problems(report: Report) -> list[str]:
 def report_approve_accounts(*, report: Report, by: User, as_role: str) -> Report:
     """The project lead approves the project accounts, then the project lead's manager: two
     different people, each recorded with time."""
-    report = _lock(report)
+    report = lock(report, *REPORT_RELATED)
     _editable(report, by)
-    if not report.needs_accounts_approval:
-        raise ReportError(_("This report has no project accounts to approve."))
+    require(report.needs_accounts_approval, _("This report has no project accounts to approve."))
     now = timezone.now()
     if as_role == "project_lead":
         report.project_lead_approved_by, report.project_lead_approved_at = by, now
         action = "imdi.report.accounts_approved_by_project_lead"
     elif as_role == "manager":
-        if report.project_lead_approved_by_id is None:
-            raise ReportError(_("The project lead must approve the accounts first."))
-        if report.project_lead_approved_by_id == by.pk:
-            raise ReportError(
-                _("The manager's approval must come from someone other than the project lead.")
-            )
+        require(
+            report.project_lead_approved_by_id is not None,
+            _("The project lead must approve the accounts first."),
+        )
+        require(
+            report.project_lead_approved_by_id != by.pk,
+            _("The manager's approval must come from someone other than the project lead."),
+        )
         report.manager_approved_by, report.manager_approved_at = by, now
         action = "imdi.report.accounts_approved_by_manager"
     else:
-        raise ValueError(as_role)
+        raise ValueError(f"Unknown approver role {as_role!r}")
     report.save(
         update_fields=[
             "project_lead_approved_by",
@@ -205,35 +191,44 @@ def report_approve_accounts(*, report: Report, by: User, as_role: str) -> Report
 
 @transaction.atomic
 def report_submit(*, report: Report, by: User) -> Report:
-    report = _lock(report)
+    report = lock(report, *REPORT_RELATED)
     _editable(report, by)
     problems = report_problems(report)
-    if problems:
-        raise ReportError(" ".join(problems))
-    old = _move(report, S.SUBMITTED)
+    require(not problems, " ".join(problems))
     report.submitted_by, report.submitted_at = by, timezone.now()
-    report.save(update_fields=["status", "submitted_by", "submitted_at"])
-    _log(report, "imdi.report.submitted", by, old)
+    REPORT_FLOW.move(
+        report,
+        S.SUBMITTED,
+        by=by,
+        action="imdi.report.submitted",
+        organisation=report.grant.organisation,
+        subject=report.grant,
+        fields=["submitted_by", "submitted_at"],
+        data={"report": report.pk, "kind": report.kind},
+    )
     return report
 
 
 @transaction.atomic
 def report_review(*, report: Report, by: User, approve: bool, comment: str = "") -> Report:
     """A caseworker approves a submitted report or sends it back with a comment."""
-    report = _lock(report)
-    if not by.is_imdi_staff:
-        raise ReportError(_("Only IMDi can review reports."))
-    if not approve and not comment.strip():
-        raise ReportError(_("Say what must be corrected when sending a report back."))
-    old = _move(report, S.APPROVED if approve else S.RETURNED)
+    report = lock(report, *REPORT_RELATED)
+    require_actor(access.can_review(by, report))
+    require(
+        approve or bool(comment.strip()),
+        _("Say what must be corrected when sending a report back."),
+    )
     report.reviewed_by, report.reviewed_at, report.review_comment = by, timezone.now(), comment
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _log(
+    REPORT_FLOW.move(
         report,
-        "imdi.report.approved" if approve else "imdi.report.returned",
-        by,
-        old,
+        S.APPROVED if approve else S.RETURNED,
+        by=by,
+        action="imdi.report.approved" if approve else "imdi.report.returned",
+        organisation=report.grant.organisation,
+        subject=report.grant,
+        fields=["reviewed_by", "reviewed_at", "review_comment"],
         reason=comment,
+        data={"report": report.pk, "kind": report.kind},
     )
     return report
 

@@ -8,18 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imdi_grants.lib.workflow import DomainError
+
 from . import access, services
 from .forms import ReportForm, ReviewForm
-from .models import ReportStatus
 
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
-    can_fill = access.can_fill(request.user, report) and report.status in (
-        ReportStatus.DUE,
-        ReportStatus.RETURNED,
-    )
+    can_fill = access.can_fill(request.user, report) and report.is_open_for_filling
     form = ReportForm(request.POST or None, request.FILES or None, report=report)
     if request.method == "POST":
         if not can_fill:
@@ -36,10 +34,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if "submit" in request.POST:
                     services.report_submit(report=report, by=request.user)
                     messages.success(request, _("The report is submitted to IMDi."))
-                    return redirect("reception:grant_detail", pk=report.reception_grant_id)
+                    return redirect("grants:grant_detail", pk=report.grant_id)
                 messages.success(request, _("The report is saved."))
                 return redirect("reporting:report_detail", pk=pk)
-            except services.ReportError as exc:
+            except DomainError as exc:
                 messages.error(request, str(exc))
                 return redirect("reporting:report_detail", pk=pk)
     report.refresh_from_db()
@@ -48,11 +46,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reporting/report_detail.html",
         {
             "report": report,
-            "grant": report.reception_grant,
+            "grant": report.grant,
             "form": form,
             "can_fill": can_fill,
-            "can_review": access.can_review(request.user)
-            and report.status == ReportStatus.SUBMITTED,
+            "can_review": access.can_review(request.user, report) and report.is_waiting_for_review,
             "problems": services.report_problems(report) if can_fill else [],
             "review_form": ReviewForm(),
         },
@@ -68,7 +65,7 @@ def approve_accounts(request: HttpRequest, pk: int) -> HttpResponse:
             report=report, by=request.user, as_role=request.POST.get("as_role", "")
         )
         messages.success(request, _("Your approval of the project accounts is recorded."))
-    except (services.ReportError, ValueError) as exc:
+    except (DomainError, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("reporting:report_detail", pk=pk)
 
@@ -77,14 +74,14 @@ def approve_accounts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
-    if not access.can_review(request.user):
+    if not access.can_review(request.user, report):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
             services.report_review(report=report, by=request.user, **form.cleaned_data)
             messages.success(request, _("The report is reviewed."))
-        except services.ReportError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, _("Choose approve or send back."))

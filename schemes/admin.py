@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
-from .models import BasicAmount, FocusArea, ReportDeadline, Scheme, SchemeYear
+from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 from .resources import SchemeYearResource
 from .services import scheme_year_assert_editable, scheme_year_save
 
@@ -34,6 +34,12 @@ class ReportDeadlineInline(admin.TabularInline):
     extra = 0
 
 
+class PaymentTermInline(admin.TabularInline):
+    model = PaymentTerm
+    formset = LockedYearFormSet
+    extra = 0
+
+
 class SchemeYearForm(forms.ModelForm):
     class Meta:
         model = SchemeYear
@@ -50,7 +56,7 @@ class SchemeYearForm(forms.ModelForm):
 class SchemeYearAdmin(ImportExportModelAdmin):
     form = SchemeYearForm
     resource_classes = [SchemeYearResource]
-    inlines = [ReportDeadlineInline, FocusAreaInline]
+    inlines = [ReportDeadlineInline, PaymentTermInline, FocusAreaInline]
     list_display = [
         "scheme",
         "year",

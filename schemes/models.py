@@ -150,6 +150,59 @@ class ReportDeadline(models.Model):
         return f"{self.get_kind_display()} {self.due_date:%d.%m.%Y}"
 
 
+class TermKind(models.TextChoices):
+    """How a year's grant is paid: once a year (reception grant), or in two terms (development
+    grant: spring and autumn)."""
+
+    YEARLY = "yearly", _("Yearly payment")
+    SPRING = "spring", _("Spring term")
+    AUTUMN = "autumn", _("Autumn term")
+
+
+class PaymentTerm(models.Model):
+    """A payment term of a scheme year (utbetalingstermin): when it is paid and what share of the
+    year's amount it pays. The shares of a year add up to 100 %."""
+
+    scheme_year = models.ForeignKey(
+        SchemeYear, on_delete=models.CASCADE, related_name="payment_terms"
+    )
+    kind = models.CharField(_("term"), max_length=10, choices=TermKind.choices)
+    pay_on = models.DateField(_("paid on"))
+    share_percent = models.DecimalField(
+        _("share of the year's amount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        verbose_name = _("payment term")
+        verbose_name_plural = _("payment terms")
+        ordering = ["scheme_year", "pay_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme_year", "kind"], name="one_term_of_each_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pay_on:%d.%m.%Y}"
+
+
+class FocusAreaKind(models.TextChoices):
+    """What a focus area is about, whatever number a year's circular gives it. The application
+    form's own part for the area and its special conditions follow the kind, never the number."""
+
+    INNOVATION = "innovation", _(
+        "Innovative solutions: introduction programme, Norwegian training, social entrepreneurs"
+    )
+    PSYCHOLOGICAL_SUPPORT = "psychological_support", _("Psychological support")
+    VOCATIONAL_COOPERATION = "vocational_cooperation", _(
+        "National cooperation model for vocational training"
+    )
+    WELCOME_SERVICES = "welcome_services", _("Welcome services")
+    DIVERSITY = "diversity", _("Diversity, and against racism and discrimination")
+
+
 class FocusArea(models.Model):
     """A focus area (satsingsområde) of a year's development scheme, and who may apply to it."""
 
@@ -158,6 +211,16 @@ class FocusArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=FocusAreaKind.choices,
+        blank=True,
+        help_text=_(
+            "Decides the application form's own part for the area and its special conditions; "
+            "the number is only shown. Empty: the area has no part of its own."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     open_to_municipalities = models.BooleanField(_("municipalities may apply"), default=True)
     open_to_county_municipalities = models.BooleanField(

@@ -16,7 +16,7 @@ from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
 
-from .models import BasicAmount, FocusArea, ReportDeadline, Scheme, SchemeYear
+from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "schemes.json"
 
@@ -94,6 +94,13 @@ def schemes_seed(*, path: Path = SEED_FILE) -> SeedResult:
                 period_end=_date(deadline.get("period_end")),
                 due_date=_date(deadline["due_date"]),
             )
+        for term in row.get("payment_terms", []):
+            PaymentTerm.objects.create(
+                scheme_year=year,
+                kind=term["kind"],
+                pay_on=_date(term["pay_on"]),
+                share_percent=Decimal(term.get("share_percent", "100")),
+            )
         for area in row.get("focus_areas", []):
             FocusArea.objects.create(scheme_year=year, **area)
     for row in data["basic_amounts"]:
@@ -124,6 +131,13 @@ def _copy_year(source: SchemeYear, year: int) -> SchemeYear:
             period_start=_shift(deadline.period_start, shift),
             period_end=_shift(deadline.period_end, shift),
             due_date=_shift(deadline.due_date, shift),
+        )
+    for term in source.payment_terms.all():
+        PaymentTerm.objects.create(
+            scheme_year=target,
+            kind=term.kind,
+            pay_on=_shift(term.pay_on, shift),
+            share_percent=term.share_percent,
         )
     for area in source.focus_areas.all():
         area.pk = None

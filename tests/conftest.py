@@ -16,6 +16,8 @@ from .factories import (
     UserFactory,
 )
 
+pytest_plugins = ["tests.reception_fixtures"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
 # synchronously there (by live_server fixtures and the tests themselves).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

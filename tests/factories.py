@@ -72,7 +72,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     """A development-grant draft; pass ``focus_area`` (from the seeded 2025 round)."""
 
     class Meta:
-        model = "applications.Application"
+        model = "development.Application"
 
     scheme_year = factory.SelfAttribute("focus_area.scheme_year")
     organisation = factory.SubFactory(MunicipalityFactory)

@@ -1,55 +1,52 @@
-"""Who may see and do what with reception grants. Outsiders get 404."""
+"""Who may see and do what with the reception grant's offers and agreements. Outsiders get 404.
+
+The grant itself (letters, acceptance, payments) follows ``grants.access``.
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from grants.access import is_staff
 from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import User
 
-from .models import GrantLetter, PartnershipAgreement, ReceptionAgreement, ReceptionGrant
+from .models import PartnershipAgreement, ReceptionAgreement, ReceptionOffer
 
 
-def grants_visible_to(user: User) -> QuerySet[ReceptionGrant]:
+def offers_visible_to(user: User) -> QuerySet[ReceptionOffer]:
     if not user.is_authenticated:
-        return ReceptionGrant.objects.none()
+        return ReceptionOffer.objects.none()
     if user.is_imdi_staff:
-        return ReceptionGrant.objects.all()
-    return ReceptionGrant.objects.filter(organisation__memberships__user=user)
+        return ReceptionOffer.objects.all()
+    return ReceptionOffer.objects.filter(organisation__memberships__user=user)
 
 
 def can_manage(user: User) -> bool:
     """Caseworkers and administrators run the scheme: agreements, offers, letters, payments."""
-    return user.is_authenticated and user.is_imdi_staff
+    return is_staff(user)
 
 
-def can_fill_acceptance_letter(user: User, grant: ReceptionGrant) -> bool:
-    return is_member(user, grant.organisation)
+def can_fill_acceptance_letter(user: User, offer: ReceptionOffer) -> bool:
+    return is_member(user, offer.organisation)
 
 
-def can_sign(user: User, grant: ReceptionGrant) -> bool:
+def can_sign(user: User, offer: ReceptionOffer) -> bool:
     """Submit the acceptance letter, accept, request a change: the municipality's signatory."""
-    return is_signatory(user, grant.organisation)
+    return is_signatory(user, offer.organisation)
 
 
-def get_grant_for_user(user: User, pk: int) -> ReceptionGrant:
-    grant = (
-        grants_visible_to(user)
-        .select_related("organisation", "scheme_year__scheme", "agreement")
+def get_offer_for_user(user: User, pk: int) -> ReceptionOffer:
+    offer = (
+        offers_visible_to(user)
+        .select_related("organisation", "scheme_year__scheme", "agreement", "grant")
         .filter(pk=pk)
         .first()
     )
-    if grant is None:
+    if offer is None:
         raise Http404
-    return grant
-
-
-def get_letter_for_user(user: User, pk: int) -> GrantLetter:
-    letter = GrantLetter.objects.select_related("grant").filter(pk=pk).first()
-    if letter is None or not grants_visible_to(user).filter(pk=letter.grant_id).exists():
-        raise Http404
-    return letter
+    return offer
 
 
 def get_agreement_for_staff(user: User, pk: int) -> ReceptionAgreement:

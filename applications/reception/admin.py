@@ -3,13 +3,10 @@ from django.contrib import admin
 from .models import (
     AcceptanceLetter,
     ChangeRequest,
-    GrantLetter,
     PartnershipAgreement,
-    Payment,
     PlaceCount,
     ReceptionAgreement,
-    ReceptionGrant,
-    Repayment,
+    ReceptionOffer,
 )
 
 
@@ -45,13 +42,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ReceptionGrant)
-class ReceptionGrantAdmin(ReadOnlyAdmin):
+@admin.register(ReceptionOffer)
+class ReceptionOfferAdmin(ReadOnlyAdmin):
     list_display = ["case_number", "organisation", "scheme_year", "status", "amount"]
     list_filter = ["status", "scheme_year"]
     list_select_related = ["organisation", "scheme_year__scheme"]
     search_fields = ["case_number", "organisation__name"]
 
 
-for model in (AcceptanceLetter, GrantLetter, ChangeRequest, Payment, Repayment):
+for model in (AcceptanceLetter, ChangeRequest):
     admin.site.register(model, ReadOnlyAdmin)

@@ -10,8 +10,20 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Integration reception grant")
 
     def ready(self) -> None:
+        from grants.registry import SchemeParts, scheme_register
         from imdi_grants.audit.actions import register_statuses
+        from schemes.models import SchemeCode
 
-        from .models import GrantStatus
+        from .models import ChangeRequestStatus, OfferStatus
+        from .services import grant_case_url, grant_letter_context
 
-        register_statuses(GrantStatus)
+        register_statuses(OfferStatus)
+        register_statuses(ChangeRequestStatus)
+        scheme_register(
+            scheme_code=SchemeCode.RECEPTION,
+            parts=SchemeParts(
+                letter_template="reception/grant_letter.html",
+                letter_context=grant_letter_context,
+                case_url=grant_case_url,
+            ),
+        )

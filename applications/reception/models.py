@@ -1,5 +1,6 @@
-"""The integration reception grant: agreements, places, partnership agreements, the yearly grant
-case with its acceptance letter, grant letters, and payment."""
+"""The integration reception grant up to the decision: agreements, places, partnership agreements,
+the yearly offer with its acceptance letter, and change requests. The grant itself, its letters
+and payments are ``grants``'."""
 
 from __future__ import annotations
 
@@ -103,48 +104,39 @@ class PartnershipAgreement(models.Model):
         )
 
 
-class GrantStatus(models.TextChoices):
+class OfferStatus(models.TextChoices):
     OFFERED = "offered", _("Offer sent")
     ACCEPTANCE_LETTER_SUBMITTED = "acceptance_letter_submitted", _("Acceptance letter received")
-    LETTER_ISSUED = "letter_issued", _("Grant letter sent")
-    ACCEPTED = "accepted", _("Accepted")
-    LAPSED = "lapsed", _("Lapsed")
-    PAID = "paid", _("Paid")
+    GRANTED = "granted", _("Grant decided")
 
 
-class ReceptionGrant(models.Model):
-    """One municipality's grant case for one year."""
+class ReceptionOffer(models.Model):
+    """The yearly offer (tilbudsbrev) to a municipality with an integration reception centre:
+    the case begins here, the acceptance letter (akseptbrev) answers it, and issuing the grant
+    letter turns it into a ``grants.Grant`` with the same case number."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="reception_grants"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="reception_offers"
     )
     scheme_year = models.ForeignKey(
-        "schemes.SchemeYear", on_delete=models.PROTECT, related_name="reception_grants"
+        "schemes.SchemeYear", on_delete=models.PROTECT, related_name="reception_offers"
     )
     agreement = models.ForeignKey(
-        ReceptionAgreement, on_delete=models.PROTECT, related_name="grants"
+        ReceptionAgreement, on_delete=models.PROTECT, related_name="offers"
     )
     case_number = models.CharField(_("case number"), max_length=30, unique=True)
     status = models.CharField(
-        _("status"), max_length=40, choices=GrantStatus.choices, default=GrantStatus.OFFERED
+        _("status"), max_length=40, choices=OfferStatus.choices, default=OfferStatus.OFFERED
     )
     amount = models.DecimalField(
-        _("amount (NOK)"),
-        max_digits=12,
-        decimal_places=0,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
+        _("amount (NOK)"), max_digits=12, decimal_places=0, validators=[MinValueValidator(0)]
     )
-    letter_sent_on = models.DateField(_("grant letter sent"), null=True, blank=True)
-    acceptance_deadline = models.DateField(_("acceptance deadline"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    grant = models.OneToOneField(
+        "grants.Grant",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="reception_offer",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,45 +146,35 @@ class ReceptionGrant(models.Model):
         ordering = ["-scheme_year__year", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "scheme_year"], name="one_reception_grant_per_year"
+                fields=["organisation", "scheme_year"], name="one_reception_offer_per_year"
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.case_number} {self.organisation}"
 
+    @property
+    def status_display(self) -> str:
+        """The offer's stage until the grant exists, then the grant's status."""
+        if self.grant is not None:
+            return self.grant.get_status_display()
+        return self.get_status_display()
 
-class GrantLetter(models.Model):
-    """An issued grant letter (tilskuddsbrev). Immutable once rendered; a correction is a new
-    version."""
+    @property
+    def tone(self) -> str:
+        return self.grant.tone if self.grant is not None else "info"
 
-    grant = models.ForeignKey(ReceptionGrant, on_delete=models.PROTECT, related_name="letters")
-    version = models.PositiveSmallIntegerField(_("version"))
-    amount = models.DecimalField(_("amount (NOK)"), max_digits=12, decimal_places=0)
-    language = models.CharField(_("language"), max_length=5)
-    file = models.FileField(_("PDF"), upload_to="letters/reception/%Y/", blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("grant letter")
-        verbose_name_plural = _("grant letters")
-        ordering = ["grant", "version"]
-        constraints = [
-            models.UniqueConstraint(fields=["grant", "version"], name="one_letter_per_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.grant.case_number} v{self.version}"
+    @property
+    def is_offered(self) -> bool:
+        return self.status == OfferStatus.OFFERED
 
 
 class AcceptanceLetter(models.Model):
     """The municipality's acceptance letter (akseptbrev), with every field the circular asks for
     (Rundskriv 06/2024 point 6)."""
 
-    grant = models.OneToOneField(
-        ReceptionGrant, on_delete=models.CASCADE, related_name="acceptance_letter"
+    offer = models.OneToOneField(
+        ReceptionOffer, on_delete=models.CASCADE, related_name="acceptance_letter"
     )
     municipality_name = models.CharField(_("municipality's name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
@@ -219,7 +201,7 @@ class AcceptanceLetter(models.Model):
         verbose_name_plural = _("acceptance letters")
 
     def __str__(self) -> str:
-        return f"{self.grant.case_number}: {self.municipality_name}"
+        return f"{self.offer.case_number}: {self.municipality_name}"
 
 
 class ChangeRequestStatus(models.TextChoices):
@@ -233,7 +215,7 @@ class ChangeRequest(models.Model):
     grunnlaget); only IMDi's consent changes it, through a new letter version."""
 
     grant = models.ForeignKey(
-        ReceptionGrant, on_delete=models.CASCADE, related_name="change_requests"
+        "grants.Grant", on_delete=models.CASCADE, related_name="change_requests"
     )
     description = models.TextField(_("what should change, and why"))
     places = models.PositiveIntegerField(_("new number of places"), null=True, blank=True)
@@ -262,47 +244,6 @@ class ChangeRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.grant.case_number}: {self.get_status_display()}"
 
-
-class Payment(models.Model):
-    """The yearly payment (utbetaling) of an accepted grant, approved on a payment list."""
-
-    grant = models.OneToOneField(ReceptionGrant, on_delete=models.PROTECT, related_name="payment")
-    amount = models.DecimalField(_("amount (NOK)"), max_digits=12, decimal_places=0)
-    payment_date = models.DateField(_("payment date"))
-    organisation_number = models.CharField(_("organisation number"), max_length=9)
-    bank_account_number = models.CharField(_("bank account number"), max_length=11)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        ordering = ["payment_date", "grant__case_number"]
-
-    def __str__(self) -> str:
-        return f"{self.grant.case_number}: {self.amount}"
-
-
-class Repayment(models.Model):
-    """An unused amount paid back (tilbakebetaling), recorded against the grant."""
-
-    grant = models.ForeignKey(ReceptionGrant, on_delete=models.PROTECT, related_name="repayments")
-    amount = models.DecimalField(
-        _("amount (NOK)"), max_digits=12, decimal_places=0, validators=[MinValueValidator(1)]
-    )
-    received_on = models.DateField(_("received"))
-    reason = models.TextField(_("reason"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("repayment")
-        verbose_name_plural = _("repayments")
-        ordering = ["received_on"]
-
-    def __str__(self) -> str:
-        return f"{self.grant.case_number}: {self.amount}"
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeRequestStatus.PENDING

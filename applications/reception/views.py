@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants import selectors as grant_selectors
+from grants import services as grant_services
+from grants.access import get_letter_for_user
+from grants.models import GrantStatus, PaymentStatus
+from grants.resources import PaymentResource
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
-from reporting.selectors import reports_for_grant
+from imdi_grants.lib.workflow import DomainError
+from schemes.models import SchemeCode
 
 from . import access, selectors, services
 from .forms import (
@@ -25,8 +31,7 @@ from .forms import (
     ReasonForm,
     RepaymentForm,
 )
-from .models import AcceptanceLetter, ChangeRequest, ChangeRequestStatus, GrantStatus
-from .resources import PaymentResource
+from .models import AcceptanceLetter, ChangeRequest, ChangeRequestStatus
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -34,20 +39,20 @@ def _staff_only(request: HttpRequest) -> None:
         raise Http404
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
+def _refused(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, str(exc))
 
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year")
-    grants = selectors.grant_list(
+    offers = selectors.offer_list(
         user=request.user, year=int(year) if year and year.isdigit() else None
     )
     return render(
         request,
         "reception/grant_list.html",
-        {"grants": grants, "can_manage": access.can_manage(request.user), "year": year},
+        {"offers": offers, "can_manage": access.can_manage(request.user), "year": year},
     )
 
 
@@ -120,18 +125,18 @@ def offer(request: HttpRequest) -> HttpResponse:
         organisation = form.cleaned_data["organisation"]
         if organisation:
             try:
-                grant = services.grant_offer(
+                offer = services.offer_send(
                     organisation=organisation, scheme_year=scheme_year, by=request.user
                 )
-            except services.GrantError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(
                     request, _("The offer is sent to %(org)s.") % {"org": organisation}
                 )
-                return redirect("reception:grant_detail", pk=grant.pk)
+                return redirect("reception:grant_detail", pk=offer.pk)
         else:
-            offered, refused = services.grant_offer_all(scheme_year=scheme_year, by=request.user)
+            offered, refused = services.offers_send_all(scheme_year=scheme_year, by=request.user)
             messages.success(
                 request, _("Offers sent to %(count)s municipalities.") % {"count": len(offered)}
             )
@@ -143,31 +148,51 @@ def offer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.get_grant_for_user(request.user, pk)
+    offer = access.get_offer_for_user(request.user, pk)
+    grant = offer.grant
     user = request.user
+    events = list(audit_entries_for(subject=offer))
+    if grant is not None:
+        events = sorted([*events, *audit_entries_for(subject=grant)], key=lambda e: e.created_at)
     return render(
         request,
         "reception/grant_detail.html",
         {
+            "offer": offer,
             "grant": grant,
-            "lines": services.grant_breakdown(grant=grant),
-            "letters": selectors.grant_letters(grant=grant),
-            "acceptance_letter": AcceptanceLetter.objects.filter(grant=grant).first(),
-            "change_requests": grant.change_requests.select_related("requested_by"),
-            "reports": reports_for_grant(grant=grant),
-            "events": audit_entries_for(subject=grant),
-            "payment": getattr(grant, "payment", None),
-            "repayments": grant.repayments.all(),
+            "lines": services.offer_breakdown(offer=offer),
+            "letters": grant_selectors.grant_letters(grant=grant) if grant else [],
+            "acceptance_letter": AcceptanceLetter.objects.filter(offer=offer).first(),
+            "change_requests": grant.change_requests.select_related("requested_by")
+            if grant
+            else [],
+            "reports": grant.reports.order_by("due_date", "kind") if grant else [],
+            "events": events,
+            "payments": grant.payments.order_by("due_on") if grant else [],
+            "repayments": grant.repayments.all() if grant else [],
             "partnership": services.valid_partnership_agreement(
-                organisation=grant.organisation, year=grant.scheme_year.year
+                organisation=offer.organisation, year=offer.scheme_year.year
             ),
             "can_manage": access.can_manage(user),
-            "can_sign": access.can_sign(user, grant),
-            "can_fill": access.can_fill_acceptance_letter(user, grant),
-            "can_accept": access.can_sign(user, grant)
-            and grant.status == GrantStatus.LETTER_ISSUED
+            "can_sign": access.can_sign(user, offer),
+            "can_fill": access.can_fill_acceptance_letter(user, offer) and offer.is_offered,
+            "can_issue": access.can_manage(user) and offer.grant is None and not offer.is_offered,
+            "can_accept": grant is not None
+            and access.can_sign(user, offer)
+            and grant.is_awaiting_acceptance
             and is_before_deadline(grant.acceptance_deadline),
-            "Status": GrantStatus,
+            "can_reopen": grant is not None
+            and access.can_manage(user)
+            and grant.status == GrantStatus.LAPSED,
+            "can_request_change": grant is not None
+            and access.can_sign(user, offer)
+            and grant.status in (GrantStatus.LETTER_ISSUED, GrantStatus.ACCEPTED),
+            "can_pay": grant is not None
+            and access.can_manage(user)
+            and grant.status == GrantStatus.ACCEPTED,
+            "can_repay": grant is not None
+            and access.can_manage(user)
+            and grant.payments.filter(status=PaymentStatus.APPROVED).exists(),
             "reason_form": ReasonForm(),
             "decision_form": DecisionForm(),
             "repayment_form": RepaymentForm(),
@@ -177,45 +202,52 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def acceptance_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.get_grant_for_user(request.user, pk)
-    if not access.can_fill_acceptance_letter(request.user, grant):
+    offer = access.get_offer_for_user(request.user, pk)
+    if not access.can_fill_acceptance_letter(request.user, offer):
         raise PermissionDenied
-    if grant.status != GrantStatus.OFFERED:
+    if not offer.is_offered:
         messages.info(request, _("The acceptance letter has already been submitted."))
         return redirect("reception:grant_detail", pk=pk)
     form = AcceptanceLetterForm(
-        request.POST or None, initial=services.acceptance_letter_initial(grant=grant)
+        request.POST or None, initial=services.acceptance_letter_initial(offer=offer)
     )
     if request.method == "POST" and form.is_valid():
         try:
             if "submit" in request.POST:
                 services.acceptance_letter_submit(
-                    grant=grant, by=request.user, fields=form.cleaned_data
+                    offer=offer, by=request.user, fields=form.cleaned_data
                 )
                 messages.success(request, _("The acceptance letter is submitted to IMDi."))
             else:
                 services.acceptance_letter_save(
-                    grant=grant, by=request.user, fields=form.cleaned_data
+                    offer=offer, by=request.user, fields=form.cleaned_data
                 )
                 messages.success(request, _("The acceptance letter is saved."))
-        except services.GrantError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("reception:grant_detail", pk=pk)
     return render(
         request,
         "reception/acceptance_letter.html",
-        {"grant": grant, "form": form, "can_sign": access.can_sign(request.user, grant)},
+        {"offer": offer, "form": form, "can_sign": access.can_sign(request.user, offer)},
     )
 
 
-def _transition(request: HttpRequest, pk: int, action) -> HttpResponse:
-    grant = access.get_grant_for_user(request.user, pk)
+def _on_grant(request: HttpRequest, pk: int, action) -> HttpResponse:
+    """Run ``action(offer)`` for a POST on an offer's page; a refusal is shown there."""
+    offer = access.get_offer_for_user(request.user, pk)
     try:
-        action(grant)
-    except (services.GrantError, ValidationError) as exc:
+        action(offer)
+    except DomainError as exc:
         _refused(request, exc)
-    return redirect("reception:grant_detail", pk=grant.pk)
+    return redirect("reception:grant_detail", pk=offer.pk)
+
+
+def _grant_of(offer):
+    if offer.grant is None:
+        raise Http404
+    return offer.grant
 
 
 @login_required
@@ -223,21 +255,21 @@ def _transition(request: HttpRequest, pk: int, action) -> HttpResponse:
 def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
 
-    def issue(grant):
-        services.grant_letter_issue(grant=grant, by=request.user)
+    def issue(offer):
+        services.offer_grant(offer=offer, by=request.user)
         messages.success(request, _("The grant letter is issued; the PDF is being made."))
 
-    return _transition(request, pk, issue)
+    return _on_grant(request, pk, issue)
 
 
 @login_required
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    def do_accept(grant):
-        services.grant_accept(grant=grant, by=request.user)
+    def do_accept(offer):
+        grant_services.grant_accept(grant=_grant_of(offer), by=request.user)
         messages.success(request, _("The grant is accepted. Thank you."))
 
-    return _transition(request, pk, do_accept)
+    return _on_grant(request, pk, do_accept)
 
 
 @login_required
@@ -246,35 +278,44 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     form = ReasonForm(request.POST)
 
-    def do_reopen(grant):
-        services.grant_reopen(grant=grant, by=request.user, reason=form.data.get("reason", ""))
+    def do_reopen(offer):
+        grant_services.grant_reopen(
+            grant=_grant_of(offer), by=request.user, reason=form.data.get("reason", "")
+        )
         messages.success(request, _("The grant is reopened with a new acceptance deadline."))
 
-    return _transition(request, pk, do_reopen)
+    return _on_grant(request, pk, do_reopen)
 
 
 @login_required
 def change_request(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.get_grant_for_user(request.user, pk)
-    if not access.can_sign(request.user, grant):
+    offer = access.get_offer_for_user(request.user, pk)
+    if not access.can_sign(request.user, offer):
         raise PermissionDenied
+    grant = _grant_of(offer)
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_request_submit(grant=grant, by=request.user, **form.cleaned_data)
-        except services.GrantError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The change request is sent to IMDi."))
             return redirect("reception:grant_detail", pk=pk)
-    return render(request, "reception/change_request.html", {"grant": grant, "form": form})
+    return render(
+        request, "reception/change_request.html", {"offer": offer, "grant": grant, "form": form}
+    )
 
 
 @login_required
 @require_POST
 def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    change = get_object_or_404(ChangeRequest, pk=pk, status=ChangeRequestStatus.PENDING)
+    change = get_object_or_404(
+        ChangeRequest.objects.select_related("grant__reception_offer"),
+        pk=pk,
+        status=ChangeRequestStatus.PENDING,
+    )
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -285,11 +326,11 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("The change request is decided."))
-        except services.GrantError as exc:
+        except DomainError as exc:
             _refused(request, exc)
     else:
         messages.error(request, _("Choose approve or refuse."))
-    return redirect("reception:grant_detail", pk=change.grant_id)
+    return redirect("reception:grant_detail", pk=change.grant.reception_offer.pk)
 
 
 @login_required
@@ -301,16 +342,18 @@ def repayment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Fill in amount, date and reason for the repayment."))
         return redirect("reception:grant_detail", pk=pk)
 
-    def record(grant):
-        services.repayment_record(grant=grant, by=request.user, **form.cleaned_data)
+    def record(offer):
+        grant_services.repayment_record(
+            grant=_grant_of(offer), by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("The repayment is recorded."))
 
-    return _transition(request, pk, record)
+    return _on_grant(request, pk, record)
 
 
 @login_required
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = access.get_letter_for_user(request.user, pk)
+    letter = get_letter_for_user(request.user, pk)
     if not letter.file:
         raise Http404
     case = letter.grant.case_number.replace("/", "-")
@@ -324,16 +367,16 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def payments(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    payable = services.grants_payable().select_related("organisation")
+    payable = grant_selectors.grants_payable(scheme_code=SchemeCode.RECEPTION)
     form = PaymentApproveForm(request.POST or None, payable=payable)
     if request.method == "POST" and form.is_valid():
         try:
-            approved = services.payments_approve(
+            approved = grant_services.payments_approve(
                 grants=list(form.cleaned_data["grants"]),
                 payment_date=form.cleaned_data["payment_date"],
                 by=request.user,
             )
-        except services.GrantError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(count)s payments approved.") % {"count": len(approved)})
@@ -341,14 +384,20 @@ def payments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reception/payments.html",
-        {"form": form, "payments": selectors.payment_list(), "payable": payable},
+        {
+            "form": form,
+            "payments": grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION),
+            "payable": payable,
+        },
     )
 
 
 @login_required
 def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _staff_only(request)
-    dataset = PaymentResource().export(selectors.payment_list())
+    dataset = PaymentResource().export(
+        grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION)
+    )
     if fmt == "csv":
         response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":

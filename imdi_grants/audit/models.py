@@ -59,16 +59,3 @@ class AuditEntry(models.Model):
     def new_status_display(self) -> str:
         return status_display(self.new_status)
 
-
-class CaseNumberSequence(models.Model):
-    """The last case number (saksnummer) used in a year; case numbers read "2024/00012"."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("case number sequence")
-        verbose_name_plural = _("case number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

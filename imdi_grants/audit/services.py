@@ -41,14 +41,3 @@ def audit_log(
         data=_mask(data or {}),
     )
 
-
-def case_number_next(*, year: int) -> str:
-    """The next case number of a year, gap-free under concurrent use (row lock); call inside a
-    transaction."""
-    from .models import CaseNumberSequence
-
-    CaseNumberSequence.objects.get_or_create(year=year)
-    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{year}/{sequence.last:05d}"

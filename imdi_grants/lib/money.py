@@ -26,3 +26,13 @@ def format_nok(value: Decimal | int | None) -> str:
     text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
     text = text.replace(",", "\u00a0").replace(".", ",")
     return f"{text}\u00a0kr"
+
+
+def split_by_shares(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
+    """Split ``total`` whole kroner by percentage ``shares``; every part is whole kroner and the
+    last takes what rounding left over, so the parts always add up to ``total`` exactly."""
+    if not shares:
+        return []
+    weight = sum(shares, Decimal("0"))
+    parts = [to_kroner(total * share / weight) for share in shares[:-1]]
+    return [*parts, total - sum(parts, Decimal("0"))]

@@ -14,8 +14,8 @@ from allauth.mfa.totp.internal.auth import (
 from django.core.management import call_command
 from django.urls import reverse
 
-from imdi_grants.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from imdi_grants.accounts.services import organisations_load
+from imdi_grants.demo.users import DEMO_PASSWORD, DEMO_USERS
 from tests.factories import PASSWORD, CaseworkerFactory
 
 

@@ -11,8 +11,8 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from applications.models import Application, Receipt
-from imdi_grants.accounts.demo import DEMO_PASSWORD
+from applications.development.models import Application, Receipt
+from imdi_grants.demo.users import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

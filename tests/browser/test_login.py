@@ -1,6 +1,6 @@
 import pytest
 
-from imdi_grants.accounts.demo import DEMO_PASSWORD
+from imdi_grants.demo.users import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

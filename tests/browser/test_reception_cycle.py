@@ -13,8 +13,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from applications.reception.models import GrantLetter, ReceptionGrant
-from imdi_grants.accounts.demo import DEMO_PASSWORD
+from applications.reception.models import ReceptionOffer
+from grants.models import GrantLetter
+from imdi_grants.demo.users import DEMO_PASSWORD
 from imdi_grants.lib.deadlines import today_in_oslo
 from schemes.models import SchemeYear
 
@@ -63,8 +64,8 @@ def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):
     page.select_option("select[name=organisation]", label="Drammen kommune (3301)")
     page.click("form.portal-form button[type=submit]")
     page.wait_for_url(re.compile(r"/integreringsmottak/\d+/$"))
-    grant = ReceptionGrant.objects.get(organisation__municipality_number="3301")
-    grant_url = f"{base}/integreringsmottak/{grant.pk}/"
+    offer = ReceptionOffer.objects.get(organisation__municipality_number="3301")
+    grant_url = f"{base}/integreringsmottak/{offer.pk}/"
 
     # The signatory fills in and submits the acceptance letter (prefilled from the registry).
     login(page, base, "signatory@drammen.example")
@@ -78,8 +79,9 @@ def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):
     # The caseworker issues the grant letter; a real worker renders it.
     login(page, base, "caseworker@imdi.example")
     page.goto(grant_url)
-    page.click(f"form[action$='{grant.pk}/brev/'] button")
+    page.click(f"form[action$='{offer.pk}/brev/'] button")
     page.wait_for_url(grant_url)
+    grant = ReceptionOffer.objects.get(pk=offer.pk).grant
     letter = GrantLetter.objects.get(grant=grant)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not letter.rendered_at:
@@ -101,7 +103,7 @@ def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):
     # The signatory accepts.
     login(page, base, "signatory@drammen.example")
     page.goto(grant_url)
-    page.click(f"form[action$='{grant.pk}/aksepter/'] button")
+    page.click(f"form[action$='{offer.pk}/aksepter/'] button")
     page.wait_for_url(grant_url)
     grant.refresh_from_db()
     assert grant.status == "accepted"

@@ -8,29 +8,32 @@ import pytest
 from django.urls import reverse
 
 from applications.reception import services
-from applications.reception.models import GrantStatus
-
-from .conftest import ACCEPTANCE_FIELDS, partnership
+from applications.reception.models import OfferStatus
+from grants import services as grant_services
+from grants.models import GrantStatus
+from tests.reception_fixtures import ACCEPTANCE_FIELDS, partnership
 
 
 @pytest.fixture
-def issued(offered_grant, signatory, caseworker, django_capture_on_commit_callbacks):
-    services.acceptance_letter_submit(grant=offered_grant, by=signatory, fields=ACCEPTANCE_FIELDS)
+def issued(offer, signatory, caseworker, django_capture_on_commit_callbacks):
+    """The offer, with its grant letter issued and rendered."""
+    services.acceptance_letter_submit(offer=offer, by=signatory, fields=ACCEPTANCE_FIELDS)
     with django_capture_on_commit_callbacks(execute=False):
-        letter = services.grant_letter_issue(grant=offered_grant, by=caseworker)
-    services.grant_letter_render(letter_id=letter.pk)
-    offered_grant.refresh_from_db()
-    return offered_grant
+        letter = services.offer_grant(offer=offer, by=caseworker)
+    grant_services.grant_letter_render(letter_id=letter.pk)
+    offer.refresh_from_db()
+    return offer
 
 
 def _grant_urls(grant):
-    letter = grant.letters.get()
+    letter = grant.grant.letters.get()
     return {
         "get": [
             reverse("reception:grant_detail", args=[grant.pk]),
             reverse("reception:acceptance_letter", args=[grant.pk]),
             reverse("reception:change_request", args=[grant.pk]),
             reverse("reception:letter_pdf", args=[letter.pk]),
+            reverse("grants:grant_detail", args=[grant.grant.pk]),
             reverse(
                 "reception:partnership_pdf",
                 args=[grant.organisation.partnership_agreements.get().pk],
@@ -52,13 +55,13 @@ def test_another_municipality_gets_404_everywhere(client, issued, outsider):
         assert client.get(url).status_code == 404, url
     for url in urls["post"]:
         assert client.post(url, {"reason": "x"}).status_code == 404, url
-    issued.refresh_from_db()
-    assert issued.status == GrantStatus.LETTER_ISSUED
+    issued.grant.refresh_from_db()
+    assert issued.grant.status == GrantStatus.LETTER_ISSUED
 
 
 def test_another_municipality_gets_404_on_reports(client, issued, signatory, outsider):
-    services.grant_accept(grant=issued, by=signatory)
-    report = issued.reports.first()
+    grant_services.grant_accept(grant=issued.grant, by=signatory)
+    report = issued.grant.reports.first()
     client.force_login(outsider)
     for name in ("reporting:report_detail", "reporting:approve_accounts", "reporting:review"):
         url = reverse(name, args=[report.pk])
@@ -87,23 +90,23 @@ def test_the_payment_export_is_staff_only(client, signatory, caseworker):
 def test_the_municipality_sees_its_own_grant_and_letter(client, issued, applicant):
     client.force_login(applicant)
     for url in _grant_urls(issued)["get"][:1] + _grant_urls(issued)["get"][3:]:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
 
 
 def test_an_applicant_cannot_accept_but_a_signatory_can(client, issued, applicant, signatory):
     url = reverse("reception:accept", args=[issued.pk])
     client.force_login(applicant)
     client.post(url)
-    issued.refresh_from_db()
-    assert issued.status == GrantStatus.LETTER_ISSUED
+    issued.grant.refresh_from_db()
+    assert issued.grant.status == GrantStatus.LETTER_ISSUED
     page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
     assert url not in page  # no acceptance button for an applicant
     client.force_login(signatory)
     page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
     assert url in page
     client.post(url)
-    issued.refresh_from_db()
-    assert issued.status == GrantStatus.ACCEPTED
+    issued.grant.refresh_from_db()
+    assert issued.grant.status == GrantStatus.ACCEPTED
 
 
 def test_an_applicant_cannot_request_a_change(client, issued, applicant):
@@ -111,33 +114,31 @@ def test_an_applicant_cannot_request_a_change(client, issued, applicant):
     assert client.get(reverse("reception:change_request", args=[issued.pk])).status_code == 403
 
 
-def test_after_the_deadline_the_acceptance_button_is_gone(
-    client, offered_grant, signatory, caseworker
-):
-    services.acceptance_letter_submit(grant=offered_grant, by=signatory, fields=ACCEPTANCE_FIELDS)
-    services.grant_letter_issue(grant=offered_grant, by=caseworker, on=dt.date(2024, 2, 1))
+def test_after_the_deadline_the_acceptance_button_is_gone(client, offer, signatory, caseworker):
+    services.acceptance_letter_submit(offer=offer, by=signatory, fields=ACCEPTANCE_FIELDS)
+    services.offer_grant(offer=offer, by=caseworker, on=dt.date(2024, 2, 1))
     client.force_login(signatory)
-    page = client.get(reverse("reception:grant_detail", args=[offered_grant.pk])).content.decode()
-    assert reverse("reception:accept", args=[offered_grant.pk]) not in page
+    page = client.get(reverse("reception:grant_detail", args=[offer.pk])).content.decode()
+    assert reverse("reception:accept", args=[offer.pk]) not in page
 
 
-def test_the_acceptance_letter_form_keeps_what_was_typed(client, offered_grant, signatory):
+def test_the_acceptance_letter_form_keeps_what_was_typed(client, offer, signatory):
     client.force_login(signatory)
     data = {**ACCEPTANCE_FIELDS, "bank_account_number": "1503.12.34563", "submit": "1"}
-    response = client.post(reverse("reception:acceptance_letter", args=[offered_grant.pk]), data)
+    response = client.post(reverse("reception:acceptance_letter", args=[offer.pk]), data)
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="1503.12.34563"' in body
     assert "Anne Andersen, prosjektleder" in body
-    offered_grant.refresh_from_db()
-    assert offered_grant.status == GrantStatus.OFFERED
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OFFERED
 
 
-def test_a_partnership_upload_that_is_not_a_pdf_is_refused(client, caseworker, offered_grant):
+def test_a_partnership_upload_that_is_not_a_pdf_is_refused(client, caseworker, offer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(caseworker)
-    agreement = offered_grant.agreement
+    agreement = offer.agreement
     response = client.post(
         reverse("reception:agreement_detail", args=[agreement.pk]),
         {
@@ -151,7 +152,7 @@ def test_a_partnership_upload_that_is_not_a_pdf_is_refused(client, caseworker, o
     )
     assert response.status_code == 200
     assert "avtale.pdf" in response.content.decode()
-    assert offered_grant.organisation.partnership_agreements.count() == 1
+    assert offer.organisation.partnership_agreements.count() == 1
 
 
 def test_lists_keep_a_constant_number_of_queries(
@@ -169,7 +170,7 @@ def test_lists_keep_a_constant_number_of_queries(
             by=caseworker,
         )
         partnership(municipality)
-        services.grant_offer(organisation=municipality, scheme_year=year_2024, by=caseworker)
+        services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
     client.force_login(caseworker)
     for name in ("reception:grant_list", "reception:agreement_list", "reception:payments"):
         with django_assert_max_num_queries(14):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imdi_grants.lib.deadlines import end_of_day, is_before_deadline
-from schemes.models import FocusArea, SchemeCode, SchemeYear
+from schemes.models import FocusArea, FocusAreaKind, SchemeCode, SchemeYear
 from schemes.selectors import (
     basic_amount_on,
     focus_area_is_open_to,
@@ -101,7 +101,13 @@ def test_demo_years_carry_the_last_official_year_forward(seeded):
     demo = scheme_year_get(scheme_code=SchemeCode.DEVELOPMENT, year=2027)
     assert demo.is_demo
     assert demo.application_deadline == dt.date(2027, 2, 19)
-    assert demo.focus_areas.count() == 5
+    assert [(a.number, a.kind) for a in demo.focus_areas.order_by("number")] == [
+        (1, FocusAreaKind.INNOVATION),
+        (2, FocusAreaKind.PSYCHOLOGICAL_SUPPORT),
+        (3, FocusAreaKind.VOCATIONAL_COOPERATION),
+        (4, FocusAreaKind.WELCOME_SERVICES),
+        (5, FocusAreaKind.DIVERSITY),
+    ]
     assert demo.report_deadlines.get(kind="status").due_date == dt.date(2027, 9, 1)
     assert (
         scheme_year_get(scheme_code=SchemeCode.RECEPTION, year=2027).rate_per_place_per_month
@@ -139,6 +145,8 @@ def test_the_admin_refuses_the_change_with_a_clear_message(seeded, client, admin
         "report_deadlines-INITIAL_FORMS": 0,
         "focus_areas-TOTAL_FORMS": 0,
         "focus_areas-INITIAL_FORMS": 0,
+        "payment_terms-TOTAL_FORMS": 0,
+        "payment_terms-INITIAL_FORMS": 0,
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -164,6 +172,8 @@ def test_the_admin_saves_an_open_year_with_an_audit_entry(seeded, client, admini
         "report_deadlines-INITIAL_FORMS": 0,
         "focus_areas-TOTAL_FORMS": 0,
         "focus_areas-INITIAL_FORMS": 0,
+        "payment_terms-TOTAL_FORMS": 0,
+        "payment_terms-INITIAL_FORMS": 0,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

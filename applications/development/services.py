@@ -1,0 +1,414 @@
+"""Writes to development-grant applications; every state change happens here.
+
+The application's state machine is one ``Workflow`` (``APPLICATION_FLOW``): a draft is submitted
+by a signatory of the responsible organisation, and IMDi staff reopen a submitted application as
+a draft. Every move goes through ``APPLICATION_FLOW.move``, which saves, writes the audit entry and
+enqueues the follow-up tasks after commit. Every service checks its actor's right on ``by`` itself
+and refuses with a ``DomainError``, so a command or a beat job is held to the same rules as a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.services import case_number_next
+from imdi_grants.accounts.models import Organisation, User
+from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.deadlines import is_before_deadline, last_moment
+from imdi_grants.lib.uploads import sniff
+from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
+from schemes.models import FocusArea, SchemeYear
+from schemes.selectors import focus_area_is_open_to
+
+from . import access
+from .models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    EarlierProject,
+    FundingYear,
+    Receipt,
+    Status,
+)
+from .rules import Problem, application_problems, check_focus_area
+from .selectors import application_for_receipt, application_summary, budget_years
+from .steps import editable_fields
+
+APPLICATION_FLOW = Workflow(
+    noun=gettext_lazy("The application"),
+    statuses=Status,
+    transitions={
+        (Status.DRAFT, Status.SUBMITTED): access.is_responsible_signatory,
+        # Reopening takes a submitted application back to a draft; the case number stays.
+        (Status.SUBMITTED, Status.DRAFT): access.is_imdi_staff,
+    },
+)
+
+RELATED = ("organisation", "focus_area", "scheme_year")
+
+MAX_ATTACHMENT_SIZE = 20 * 1024 * 1024
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RulesNotMet(DomainError):
+    """Submission refused: rules of the checklist are not met. ``messages`` has one line per
+    problem, for showing them as a list."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.messages = [problem.message for problem in problems]
+        super().__init__(" ".join(self.messages))
+
+
+def _require_editable(application: Application, by: User | None) -> None:
+    """A draft, and a member of the organisation with project responsibility."""
+    require_actor(access.is_responsible_member(by, application))
+    require(
+        application.is_draft,
+        # nb: Søknaden er sendt inn og kan ikke endres. Kontakt IMDi om den må åpnes igjen.
+        _(
+            "The application is submitted and can no longer be changed. Contact IMDi if "
+            "it needs to be reopened."
+        ),
+    )
+
+
+@transaction.atomic
+def application_create(
+    *, organisation: Organisation, focus_area: FocusArea, by: User
+) -> Application:
+    """Start a draft under a focus area open to the organisation in an open round."""
+    require_actor(access.is_applicant(by, organisation))
+    scheme_year: SchemeYear = focus_area.scheme_year
+    require(
+        bool(
+            scheme_year.application_deadline
+            and is_before_deadline(scheme_year.application_deadline)
+        ),
+        # nb: Søknadsfristen for denne runden er ute.
+        _("The application deadline of this round has passed."),
+    )
+    if not focus_area_is_open_to(focus_area, organisation):
+        probe = Application(focus_area=focus_area, organisation=organisation)
+        raise DomainError(check_focus_area(probe)[0].message)
+    application = Application.objects.create(
+        scheme_year=scheme_year, focus_area=focus_area, organisation=organisation, created_by=by
+    )
+    audit_log(
+        subject=application,
+        action="imdi.application.created",
+        actor=by,
+        organisation=organisation,
+        new_status=application.status,
+        data={"focus_area": focus_area.number, "kind": focus_area.kind, "year": scheme_year.year},
+    )
+    return application
+
+
+@dataclass(frozen=True)
+class BudgetInput:
+    """The whole budget as the form gives it: funding per year and the cost lines."""
+
+    funding: list[dict[str, Any]]
+    lines: list[dict[str, Any]]
+
+
+@transaction.atomic
+def application_update_draft(
+    *,
+    application: Application,
+    by: User,
+    fields: dict[str, Any] | None = None,
+    partners: list[Organisation] | None = None,
+    budget: BudgetInput | None = None,
+    earlier_projects: list[dict[str, Any]] | None = None,
+    step: str = "",
+    raw_input: dict[str, list[str]] | None = None,
+) -> Application:
+    """Save what a step of the form gives, also when it did not validate.
+
+    Valid values go to their fields; the raw input of a step that did not validate is kept in
+    ``draft_input`` under the step, so that nothing typed is ever lost. A valid step clears it.
+    Only the fields the form declares for the application's focus area can be changed.
+    """
+    fields = fields or {}
+    application = lock(application, *RELATED)
+    _require_editable(application, by)
+    unknown = set(fields) - editable_fields(application.focus_area.kind)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(application, name) != value]
+    for name in changed:
+        setattr(application, name, fields[name])
+    if step:
+        draft_input = dict(application.draft_input)
+        if raw_input is None:
+            draft_input.pop(step, None)
+        else:
+            draft_input[step] = raw_input
+        if draft_input != application.draft_input:
+            application.draft_input = draft_input
+            changed.append("draft_input")
+    application.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    if partners is not None:
+        application.partners.set([org for org in partners if org.pk != application.organisation_id])
+    if budget is not None:
+        application.funding_years.all().delete()
+        FundingYear.objects.bulk_create(
+            FundingYear(application=application, **row) for row in budget.funding
+        )
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=application, **row) for row in budget.lines
+        )
+    if earlier_projects is not None:
+        application.earlier_projects.all().delete()
+        EarlierProject.objects.bulk_create(
+            EarlierProject(application=application, **row) for row in earlier_projects
+        )
+    return application
+
+
+@transaction.atomic
+def application_hand_over(*, application: Application, by: User) -> Application:
+    """An applicant marks the draft ready for a signatory to approve and submit."""
+    application = lock(application, *RELATED)
+    _require_editable(application, by)
+    application.handed_over_at = timezone.now()
+    application.handed_over_by = by
+    application.save(update_fields=["handed_over_at", "handed_over_by", "updated_at"])
+    audit_log(
+        subject=application,
+        action="imdi.application.handed_over",
+        actor=by,
+        organisation=application.organisation,
+    )
+    return application
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, by: User, at: dt.datetime | None = None
+) -> Application:
+    """Approve and submit: only a signatory of the organisation with project responsibility,
+    before the deadline (end of the day, Oslo time), with every rule met. The application is
+    frozen, gets a case number (saksnummer), and a task renders and sends its receipt."""
+    from .tasks import receipt_render
+
+    at = at or timezone.now()
+    application = lock(application, *RELATED)
+    APPLICATION_FLOW.check(application, Status.SUBMITTED, by=by)
+    deadline = application.scheme_year.application_deadline
+    require(
+        deadline is not None and is_before_deadline(deadline, at=at),
+        # nb: Søknadsfristen var %(deadline)s. Søknaden kan ikke lenger sendes inn.
+        _("The application deadline was %(deadline)s. The application can no longer be sent.")
+        % {"deadline": f"{last_moment(deadline):%d.%m.%Y %H:%M:%S}" if deadline else "–"},
+    )
+    problems = application_problems(application=application)
+    if problems:
+        raise RulesNotMet(problems)
+    application.submitted_at = at
+    application.submitted_by = by
+    application.submission_count += 1
+    application.draft_input = {}
+    fields = ["submitted_at", "submitted_by", "submission_count", "draft_input", "updated_at"]
+    if not application.case_number:
+        application.case_number = case_number_next(year=application.scheme_year.year)
+        fields.append("case_number")
+    APPLICATION_FLOW.move(
+        application,
+        Status.SUBMITTED,
+        by=by,
+        action="imdi.application.submitted",
+        organisation=application.organisation,
+        fields=fields,
+        data={"case_number": application.case_number, "submission": application.submission_count},
+        follow_up=[(receipt_render, application.pk)],
+    )
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, by: User, reason: str) -> Application:
+    """IMDi staff take a submitted application back to a draft so the applicant can change it;
+    the case number stays, and the next submission gets its own receipt."""
+    application = lock(application, *RELATED)
+    APPLICATION_FLOW.check(application, Status.DRAFT, by=by)
+    # nb: Oppgi hvorfor søknaden åpnes igjen.
+    require(bool(reason.strip()), _("Give a reason for reopening the application."))
+    application.handed_over_at = None
+    application.handed_over_by = None
+    APPLICATION_FLOW.move(
+        application,
+        Status.DRAFT,
+        by=by,
+        action="imdi.application.reopened",
+        organisation=application.organisation,
+        fields=["handed_over_at", "handed_over_by", "updated_at"],
+        reason=reason.strip(),
+    )
+    return application
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+KIND_TO_CONTENT_TYPE = {"pdf": PDF, "docx": DOCX, "xlsx": XLSX}
+
+
+def attachment_content_type(*, uploaded: UploadedFile) -> str:
+    """Check an upload by its content and size; return its content type or refuse it with a
+    message in the user's language."""
+    require(
+        uploaded.size is None or uploaded.size <= MAX_ATTACHMENT_SIZE,
+        # nb: «%(name)s» er for stor. Et vedlegg kan være høyst 20 MB.
+        _("“%(name)s” is too large. An attachment may be at most 20 MB.") % {"name": uploaded.name},
+    )
+    content_type = KIND_TO_CONTENT_TYPE.get(sniff(uploaded) or "")
+    require(
+        content_type is not None,
+        # nb: «%(name)s» er ikke en PDF-, Word- (DOCX) eller Excel-fil (XLSX). Filen er
+        # sjekket etter innholdet, ikke etter navnet.
+        _(
+            "“%(name)s” is not a PDF, Word (DOCX) or Excel (XLSX) file. Files are checked "
+            "by their content, not by their name."
+        )
+        % {"name": uploaded.name},
+    )
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, by: User, uploaded: UploadedFile) -> Attachment:
+    """Store an attachment under MEDIA_ROOT with its checksum."""
+    application = lock(application, *RELATED)
+    _require_editable(application, by)
+    content_type = attachment_content_type(uploaded=uploaded)
+    data = uploaded.read()
+    digest = hashlib.sha256(data).hexdigest()
+    name = (uploaded.name or "vedlegg").rsplit("/", 1)[-1][-150:]
+    attachment = Attachment(
+        application=application,
+        original_name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=by,
+    )
+    attachment.file.save(name, ContentFile(data), save=False)
+    attachment.save()
+    audit_log(
+        subject=application,
+        action="imdi.application.attachment_added",
+        actor=by,
+        organisation=application.organisation,
+        data={"name": name, "sha256": digest, "size": len(data)},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: User) -> None:
+    application = lock(attachment.application, *RELATED)
+    _require_editable(application, by)
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit_log(
+        subject=application,
+        action="imdi.application.attachment_deleted",
+        actor=by,
+        organisation=application.organisation,
+        data={"name": name},
+    )
+
+
+# --- The receipt (kvittering) -----------------------------------------------------------------
+
+
+def _receipt_recipients(application: Application) -> list[str]:
+    addresses = [application.organisation.email]
+    if application.submitted_by is not None:
+        addresses.append(application.submitted_by.email)
+    return list(dict.fromkeys(a for a in addresses if a))
+
+
+@transaction.atomic
+def receipt_render_and_send(*, application_id: int) -> Receipt | None:
+    """Render the receipt of the latest submission as a PDF in the organisation's written
+    standard, store it with its checksum and e-mail it; once per submission.
+
+    The row lock and the unique (application, version) row make a repeated task a no-op.
+    """
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.status != Status.SUBMITTED or application.submission_count == 0:
+        return None
+    receipt = application.receipts.filter(version=application.submission_count).first()
+    if receipt is not None and receipt.emailed_at is not None:
+        return receipt
+    application = application_for_receipt(pk=application_id)
+    language = application.organisation.letter_language
+    with translation.override(language):
+        if receipt is None:
+            html = render_to_string(
+                "development/receipt.html",
+                {
+                    "application": application,
+                    "portal_name": settings.PORTAL_NAME,
+                    "summary": application_summary(application=application),
+                    "budget_years": budget_years(application=application),
+                },
+            )
+            # Imported here: WeasyPrint loads Pango, which only the worker needs.
+            from weasyprint import HTML
+
+            pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+            receipt = Receipt(
+                application=application,
+                version=application.submission_count,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                language=language,
+            )
+            receipt.file.save(
+                f"kvittering-{application.case_number}-{receipt.version}.pdf",
+                ContentFile(pdf),
+                save=False,
+            )
+            receipt.save()
+        recipients = _receipt_recipients(application)
+        if recipients:
+            context = {"application": application, "portal_name": settings.PORTAL_NAME}
+            subject = render_to_string("development/email/receipt_subject.txt", context).strip()
+            body = render_to_string("development/email/receipt_body.txt", context)
+            message = EmailMessage(subject, body, None, recipients)
+            receipt.file.open("rb")
+            try:
+                message.attach(receipt.file.name.rsplit("/", 1)[-1], receipt.file.read(), PDF)
+            finally:
+                receipt.file.close()
+            message.send()
+    receipt.emailed_at = timezone.now()
+    receipt.save(update_fields=["emailed_at"])
+    audit_log(
+        subject=application,
+        action="imdi.application.receipt_sent",
+        actor=None,
+        organisation=application.organisation,
+        data={"version": receipt.version, "sha256": receipt.sha256, "to": recipients},
+    )
+    return receipt

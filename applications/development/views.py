@@ -1,0 +1,411 @@
+"""Pages of the development-grant application: list, start, the steps, review and submit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseFormSet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imdi_grants.accounts.access import organisations_for
+from imdi_grants.audit.selectors import audit_entries_for
+from imdi_grants.lib.deadlines import now_in_oslo
+from imdi_grants.lib.workflow import DomainError
+from schemes.models import FocusArea
+from schemes.selectors import focus_area_is_open_to, rounds_open
+
+from . import access, forms, selectors, services
+from .models import Application
+from .rules import application_checklist
+from .steps import STEP_BY_SLUG, STEP_SLUGS, STEPS
+
+FUNDING_YEARS = (1, 2, 3)
+EMPTY_ROWS = 2
+
+
+def _raw(data: QueryDict) -> dict[str, list[str]]:
+    return {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+
+
+def _querydict(raw: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+@dataclass
+class StepForms:
+    form: forms.StepForm
+    formsets: dict[str, BaseFormSet] = field(default_factory=dict)
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid(), *(fs.is_valid() for fs in self.formsets.values())]
+        return all(results)
+
+
+def _step_forms(step: str, application: Application, data: QueryDict | None) -> StepForms:
+    """The forms of a step, bound to ``data`` or filled from the application: the step's
+    declared fields, and the rows of the budget and of earlier projects."""
+    form = forms.step_form_class(step, application.focus_area.kind)(data, instance=application)
+    if step == "budget":
+        funding = {row.year_number: row for row in application.funding_years.all()}
+        funding_initial = [
+            {
+                "year_number": year,
+                "amount_applied": getattr(funding.get(year), "amount_applied", None),
+                "own_contribution": getattr(funding.get(year), "own_contribution", None),
+                "other_funding": getattr(funding.get(year), "other_funding", None),
+            }
+            for year in FUNDING_YEARS
+        ]
+        lines_initial = [
+            {
+                "year_number": line.year_number,
+                "description": line.description,
+                "amount": line.amount,
+            }
+            for line in application.budget_lines.all()
+        ] + [{"year_number": 1}] * EMPTY_ROWS
+        return StepForms(
+            form,
+            {
+                "funding": forms.FundingFormSet(data, initial=funding_initial, prefix="funding"),
+                "lines": forms.BudgetLineFormSet(data, initial=lines_initial, prefix="lines"),
+            },
+        )
+    if step == "partners":
+        earlier_initial = [
+            {"title": p.title, "year": p.year, "result": p.result}
+            for p in application.earlier_projects.all()
+        ] + [{}] * EMPTY_ROWS
+        return StepForms(
+            form,
+            {
+                "earlier": forms.EarlierProjectFormSet(
+                    data, initial=earlier_initial, prefix="earlier"
+                )
+            },
+        )
+    return StepForms(form)
+
+
+def _save_step(
+    step: str, application: Application, step_forms: StepForms, request: HttpRequest
+) -> bool:
+    """Save what validated; keep the raw input of a step that did not. Returns validity; a
+    refusal by the service is a ``DomainError``."""
+    valid = step_forms.is_valid()
+    form = step_forms.form
+    kwargs: dict[str, Any] = {"fields": form.valid_values()}
+    if step == "partners" and "partners" not in form.errors:
+        kwargs["partners"] = list(form.cleaned_data.get("partners") or [])
+    if step == "budget":
+        funding, lines = step_forms.formsets["funding"], step_forms.formsets["lines"]
+        if funding.is_valid() and lines.is_valid():
+            years = form.cleaned_data.get("project_years") or application.project_years or 0
+            kwargs["budget"] = services.BudgetInput(
+                funding=[
+                    row
+                    for row in (f.row() for f in funding.forms)
+                    if row["year_number"] <= years
+                    or any(row[k] for k in ("amount_applied", "own_contribution", "other_funding"))
+                ],
+                lines=[row for row in (f.row() for f in lines.forms) if row],
+            )
+    if step == "partners":
+        earlier = step_forms.formsets["earlier"]
+        if earlier.is_valid():
+            kwargs["earlier_projects"] = [row for row in (f.row() for f in earlier.forms) if row]
+    services.application_update_draft(
+        application=application,
+        by=request.user,
+        step=step,
+        raw_input=None if valid else _raw(request.POST),
+        **kwargs,
+    )
+    return valid
+
+
+def _context(application: Application, user: Any, **extra: Any) -> dict[str, Any]:
+    checklist = application_checklist(application=application)
+    return {
+        "application": application,
+        "steps": STEPS,
+        "checklist": checklist,
+        "checklist_ok": all(result.ok for result in checklist),
+        "budget_years": selectors.budget_years(application=application),
+        "summary": selectors.application_summary(application=application),
+        "can_edit": access.can_edit(user, application),
+        "can_submit": access.can_submit(user, application),
+        "can_reopen": access.can_reopen(user, application),
+        **extra,
+    }
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = list(selectors.applications_for_user(user=request.user))
+    return render(
+        request,
+        "development/application_list.html",
+        {"applications": applications, "can_start": organisations_for(request.user).exists()},
+    )
+
+
+@login_required
+def application_create(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_for(request.user).order_by("name")
+    rounds = list(rounds_open())
+    orgs = list(organisations)
+    areas = [
+        area
+        for scheme_year in rounds
+        for area in scheme_year.focus_areas.all()
+        if any(focus_area_is_open_to(area, org) for org in orgs)
+    ]
+    form = forms.CreateForm(
+        request.POST or None,
+        organisations=organisations,
+        focus_areas=FocusArea.objects.filter(pk__in=[a.pk for a in areas])
+        .select_related("scheme_year")
+        .order_by("scheme_year__year", "number"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                organisation=form.cleaned_data["organisation"],
+                focus_area=form.cleaned_data["focus_area"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error("focus_area", str(exc))
+        else:
+            messages.success(request, _("The application is started and saved as a draft."))
+            return redirect("development:step", pk=application.pk, step="basics")
+    return render(
+        request,
+        "development/application_create.html",
+        {"form": form, "rounds": rounds, "organisations": orgs, "now": now_in_oslo()},
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access.get_application_for_user(request.user, pk)
+    return render(
+        request,
+        "development/application_detail.html",
+        _context(application, request.user, events=audit_entries_for(subject=application)),
+    )
+
+
+@login_required
+def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = access.get_application_for_user(request.user, pk)
+    if step not in STEP_BY_SLUG:
+        raise Http404
+    if step == "review":
+        return redirect("development:submit", pk=pk)
+    if not access.can_edit(request.user, application):
+        if application.is_draft:
+            raise PermissionDenied  # a partner reads, but does not edit
+        messages.warning(
+            request,
+            _(
+                "The application is submitted and can no longer be changed. Contact IMDi if it "
+                "needs to be reopened."
+            ),
+        )
+        return redirect("development:detail", pk=pk)
+    status = 200
+    if request.method == "POST":
+        step_forms = _step_forms(step, application, request.POST)
+        try:
+            valid = _save_step(step, application, step_forms, request)
+        except DomainError as exc:
+            step_forms.form.add_error(None, str(exc))
+            status = 403 if exc.code == "forbidden" else 400
+        else:
+            if valid:
+                messages.success(request, _("Saved."))
+                index = STEP_SLUGS.index(step)
+                target = STEP_SLUGS[index + 1] if "next" in request.POST else step
+                return redirect("development:step", pk=pk, step=target)
+            messages.warning(
+                request,
+                _("The draft is saved, but some fields need correcting. What you typed is kept."),
+            )
+        application = access.get_application_for_user(request.user, pk)
+    else:
+        raw = application.draft_input.get(step)
+        step_forms = _step_forms(step, application, _querydict(raw) if raw else None)
+        if raw:
+            step_forms.is_valid()  # show the errors of what was kept
+    index = STEP_SLUGS.index(step)
+    return render(
+        request,
+        "development/application_step.html",
+        _context(
+            application,
+            request.user,
+            step=step,
+            step_title=STEP_BY_SLUG[step].title,
+            step_number=index + 1,
+            form=step_forms.form,
+            formsets=step_forms.formsets,
+            attachment_form=forms.AttachmentForm() if step == "declarations" else None,
+        ),
+        status=status,
+    )
+
+
+@login_required
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review, hand over to a signatory, and (for a signatory) approve and submit."""
+    application = access.get_application_for_user(request.user, pk)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "hand_over":
+                services.application_hand_over(application=application, by=request.user)
+                messages.success(
+                    request, _("The application is handed over to a signatory for approval.")
+                )
+            elif action == "submit":
+                application = services.application_submit(application=application, by=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "The application is submitted with case number %(case_number)s. A receipt "
+                        "is being made and sent by e-mail."
+                    )
+                    % {"case_number": application.case_number},
+                )
+                return redirect("development:detail", pk=pk)
+            else:
+                raise Http404
+        except DomainError as exc:
+            errors = exc.messages if isinstance(exc, services.RulesNotMet) else [str(exc)]
+            status = 403 if exc.code == "forbidden" else 400
+        else:
+            return redirect("development:submit", pk=pk)
+        application = access.get_application_for_user(request.user, pk)
+    return render(
+        request,
+        "development/application_submit.html",
+        _context(
+            application,
+            request.user,
+            errors=errors,
+            step="review",
+            step_number=len(STEPS),
+            step_title=STEP_BY_SLUG["review"].title,
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access.get_application_for_user(request.user, pk)
+    if not access.can_reopen(request.user, application):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")
+    try:
+        services.application_reopen(application=application, by=request.user, reason=reason)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        application = access.get_application_for_user(request.user, pk)
+        return render(
+            request,
+            "development/application_detail.html",
+            _context(
+                application,
+                request.user,
+                events=audit_entries_for(subject=application),
+                reopen_reason=reason,
+            ),
+            status=403 if exc.code == "forbidden" else 400,
+        )
+    messages.success(request, _("The application is reopened as a draft."))
+    return redirect("development:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access.get_application_for_user(request.user, pk)
+    if not access.can_edit(request.user, application):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            attachment = services.attachment_add(
+                application=application, by=request.user, uploaded=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("“%(name)s” is uploaded.") % {"name": attachment.original_name}
+            )
+    return redirect("development:step", pk=pk, step="declarations")
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = access.get_application_for_user(request.user, pk)
+    if not access.can_edit(request.user, application):
+        raise PermissionDenied
+    attachment = application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        services.attachment_delete(attachment=attachment, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The attachment is deleted."))
+    return redirect("development:step", pk=pk, step="declarations")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    application = access.get_application_for_user(request.user, pk)
+    attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
+    application = access.get_application_for_user(request.user, pk)
+    receipt = next(iter(application.receipts.all()), None)
+    if receipt is None:
+        raise Http404
+    return FileResponse(
+        receipt.file.open("rb"),
+        as_attachment=True,
+        filename=f"kvittering-{application.case_number}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,40 @@
+"""Who may see and do what with a grant, whatever its scheme. Outsiders get 404.
+
+The rules take ``(user, grant)`` so that they can stand in a workflow's transition table as well
+as in a view; ``user`` is None for the portal itself (a beat job).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from imdi_grants.accounts.access import is_signatory
+from imdi_grants.accounts.models import User
+
+from .models import Grant, GrantLetter
+
+
+def is_staff(user: User | None, grant: object = None) -> bool:
+    """IMDi caseworkers and administrators run the schemes."""
+    return user is not None and user.is_authenticated and user.is_imdi_staff
+
+
+def can_sign(user: User | None, grant: Grant) -> bool:
+    """Accept the grant letter, request a change: a signatory of the recipient."""
+    return user is not None and is_signatory(user, grant.organisation)
+
+
+def grants_visible_to(user: User) -> QuerySet[Grant]:
+    if not user.is_authenticated:
+        return Grant.objects.none()
+    if user.is_imdi_staff:
+        return Grant.objects.all()
+    return Grant.objects.filter(organisation__memberships__user=user)
+
+
+def get_letter_for_user(user: User, pk: int) -> GrantLetter:
+    letter = GrantLetter.objects.select_related("grant").filter(pk=pk).first()
+    if letter is None or not grants_visible_to(user).filter(pk=letter.grant_id).exists():
+        raise Http404
+    return letter

@@ -1,0 +1,254 @@
+"""The grant (tilskudd) once IMDi has decided, the same for both schemes.
+
+A scheme's own app (``applications.reception``, ``applications.development``) decides and creates
+the ``Grant``; from then on the letter, the acceptance and its deadline, the payment plan and the
+payments, and repayments are these models, whatever the scheme.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schemes.models import TermKind
+
+MONEY = {"max_digits": 12, "decimal_places": 0}
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number (saksnummer) used in a year; case numbers read "2024/00012". One
+    sequence for every case, whichever scheme it begins in."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Decided; grant letter not yet sent")
+    LETTER_ISSUED = "letter_issued", _("Grant letter sent")
+    ACCEPTED = "accepted", _("Accepted")
+    LAPSED = "lapsed", _("Lapsed")
+    PAID = "paid", _("Paid")
+
+
+class Grant(models.Model):
+    """A grant to one organisation for one scheme year, from the decision to the last report."""
+
+    case_number = models.CharField(_("case number"), max_length=30, unique=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("recipient"),
+    )
+    scheme_year = models.ForeignKey(
+        "schemes.SchemeYear",
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("scheme year"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    amount = models.DecimalField(
+        _("amount for the year (NOK)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    starts_on = models.DateField(_("period from"))
+    ends_on = models.DateField(_("period to"))
+    bank_account_number = models.CharField(_("bank account number for payment"), max_length=11)
+    letter_sent_on = models.DateField(_("grant letter sent"), null=True, blank=True)
+    acceptance_deadline = models.DateField(_("acceptance deadline"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-scheme_year__year", "organisation__name"]
+        indexes = [models.Index(fields=["status", "acceptance_deadline"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="grant_period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.organisation}"
+
+    @property
+    def scheme_code(self) -> str:
+        return self.scheme_year.scheme.code
+
+    @property
+    def is_awaiting_acceptance(self) -> bool:
+        return self.status == GrantStatus.LETTER_ISSUED
+
+    @property
+    def tone(self) -> str:
+        """How the status reads at a glance: the colour of its tag."""
+        if self.status == GrantStatus.LAPSED:
+            return "danger"
+        if self.is_accepted:
+            return "success"
+        return "info"
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted, and perhaps paid since: what a report or a payment needs."""
+        return self.status in (GrantStatus.ACCEPTED, GrantStatus.PAID)
+
+
+class PlannedYear(models.Model):
+    """A later year of a multi-year project: recorded when the first year is awarded, subject
+    to the parliament's appropriation, and awarded one year at a time."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="planned_years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("planned amount (NOK)"), validators=[MinValueValidator(0)], **MONEY
+    )
+
+    class Meta:
+        verbose_name = _("planned later year")
+        verbose_name_plural = _("planned later years")
+        ordering = ["grant", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "year"], name="one_planned_amount_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant.case_number} {self.year}: {self.amount}"
+
+
+class GrantLetter(models.Model):
+    """An issued grant letter (tilskuddsbrev), in the recipient's written standard. Immutable
+    once rendered; a correction is a new version."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="letters")
+    version = models.PositiveSmallIntegerField(_("version"))
+    amount = models.DecimalField(_("amount (NOK)"), **MONEY)
+    language = models.CharField(_("language"), max_length=5)
+    file = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grant letter")
+        verbose_name_plural = _("grant letters")
+        ordering = ["grant", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "version"], name="one_letter_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant.case_number} v{self.version}"
+
+
+class PaymentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    APPROVED = "approved", _("Approved for payment")
+
+
+class PaymentBatch(models.Model):
+    """The payments approved together for one payment date: one list for the accounting
+    system."""
+
+    payment_date = models.DateField(_("payment date"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment list")
+        verbose_name_plural = _("payment lists")
+        ordering = ["-payment_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.payment_date:%d.%m.%Y} #{self.pk}"
+
+
+class Payment(models.Model):
+    """One term of a grant's payment plan (utbetaling): planned when the grant letter is issued,
+    approved on a payment list once the grant is accepted."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    term = models.CharField(_("term"), max_length=10, choices=TermKind.choices)
+    due_on = models.DateField(_("planned payment date"))
+    amount = models.DecimalField(_("amount (NOK)"), validators=[MinValueValidator(0)], **MONEY)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PLANNED
+    )
+    batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("payment list"),
+    )
+    payment_date = models.DateField(_("payment date"), null=True, blank=True)
+    organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=11, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["due_on", "grant__case_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "term"], name="one_payment_per_term"),
+            models.CheckConstraint(
+                condition=models.Q(status="planned")
+                | models.Q(batch__isnull=False, payment_date__isnull=False),
+                name="approved_payment_is_on_a_list",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant.case_number} {self.get_term_display()}: {self.amount}"
+
+
+class Repayment(models.Model):
+    """An amount paid back to IMDi (tilbakebetaling), recorded against the grant's ledger."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(
+        _("amount (NOK)"), validators=[MinValueValidator(Decimal("1"))], **MONEY
+    )
+    received_on = models.DateField(_("received"))
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        ordering = ["received_on"]
+
+    def __str__(self) -> str:
+        return f"{self.grant.case_number}: {self.amount}"

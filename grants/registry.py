@@ -1,0 +1,52 @@
+"""The small, explicit interface through which the schemes and reporting take part in a grant's
+life without ``grants`` importing them.
+
+Each scheme registers its ``SchemeParts`` in its ``AppConfig.ready()`` (``scheme_register``);
+``reporting`` registers what must happen when a grant is accepted (``on_grant_accepted``). Grep
+for these names to find every participant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Grant
+
+
+@dataclass(frozen=True)
+class SchemeParts:
+    """What a scheme's own app adds to the shared grant: its grant letter's template and the
+    scheme's part of the letter's context (for the reception grant, the monthly breakdown), and
+    where the grant's case page is."""
+
+    letter_template: str
+    letter_context: Callable[[Grant], dict[str, Any]]
+    case_url: Callable[[Grant], str]
+
+
+_schemes: dict[str, SchemeParts] = {}
+_accepted: list[Callable[[Grant], object]] = []
+
+
+def scheme_register(*, scheme_code: str, parts: SchemeParts) -> None:
+    _schemes[scheme_code] = parts
+
+
+def scheme_parts(*, scheme_code: str) -> SchemeParts:
+    try:
+        return _schemes[scheme_code]
+    except KeyError:
+        raise LookupError(f"The scheme {scheme_code!r} has registered no SchemeParts") from None
+
+
+def on_grant_accepted(handler: Callable[[Grant], object]) -> None:
+    """Call ``handler(grant)`` inside the transaction that accepts a grant."""
+    if handler not in _accepted:
+        _accepted.append(handler)
+
+
+def grant_accepted_handlers() -> tuple[Callable[[Grant], object], ...]:
+    return tuple(_accepted)

@@ -1,0 +1,45 @@
+"""Reads of grants for pages and exports, each at a constant number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from imdi_grants.accounts.models import User
+
+from .access import grants_visible_to
+from .models import Grant, GrantLetter, GrantStatus, Payment, PaymentStatus
+
+
+def grant_list(
+    *, user: User, scheme_code: str | None = None, year: int | None = None
+) -> QuerySet[Grant]:
+    qs = grants_visible_to(user).select_related("organisation", "scheme_year__scheme")
+    if scheme_code:
+        qs = qs.filter(scheme_year__scheme__code=scheme_code)
+    if year:
+        qs = qs.filter(scheme_year__year=year)
+    return qs.order_by("-scheme_year__year", "organisation__name")
+
+
+def grant_letters(*, grant: Grant) -> QuerySet[GrantLetter]:
+    return grant.letters.order_by("-version")
+
+
+def grants_payable(*, scheme_code: str | None = None) -> QuerySet[Grant]:
+    """Accepted grants with a planned payment left: what a payment list may contain."""
+    qs = Grant.objects.filter(status=GrantStatus.ACCEPTED, payments__status=PaymentStatus.PLANNED)
+    if scheme_code:
+        qs = qs.filter(scheme_year__scheme__code=scheme_code)
+    return qs.distinct().select_related("organisation").order_by("organisation__name")
+
+
+def payment_list(*, scheme_code: str | None = None, year: int | None = None) -> QuerySet[Payment]:
+    """Approved payments, for the payment lists and their export."""
+    qs = Payment.objects.filter(status=PaymentStatus.APPROVED).select_related(
+        "grant__organisation", "grant__scheme_year__scheme", "approved_by"
+    )
+    if scheme_code:
+        qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
+    if year:
+        qs = qs.filter(grant__scheme_year__year=year)
+    return qs.order_by("payment_date", "grant__case_number")

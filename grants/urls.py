@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("<int:pk>/", views.grant_detail, name="grant_detail"),
+]

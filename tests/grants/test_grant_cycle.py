@@ -1,0 +1,216 @@
+"""The shared grant: acceptance before the deadline, lapse and reopening, payments in terms,
+repayment, and a development grant built from the shared models alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from grants import services
+from grants.models import GrantStatus, PaymentStatus
+from grants.resources import PaymentResource
+from grants.selectors import grants_payable
+from imdi_grants.audit.models import AuditEntry
+from imdi_grants.lib.workflow import DomainError
+from schemes.models import SchemeCode
+from schemes.selectors import scheme_year_get
+from tests.reception_fixtures import OSLO
+
+
+def test_acceptance_holds_to_midnight_oslo_time(issued_grant, signatory, applicant):
+    assert issued_grant.acceptance_deadline == dt.date(2024, 2, 15)
+    late = dt.datetime(2024, 2, 16, 0, 0, 0, tzinfo=OSLO)
+    with pytest.raises(DomainError, match=r"Fristen for aksept var 15\.02\.2024"):
+        services.grant_accept(grant=issued_grant, by=signatory, at=late)
+    with pytest.raises(DomainError) as refused:
+        services.grant_accept(grant=issued_grant, by=applicant, at=late)
+    assert refused.value.code == "forbidden"
+    in_time = dt.datetime(2024, 2, 15, 23, 59, 59, tzinfo=OSLO)
+    services.grant_accept(grant=issued_grant, by=signatory, at=in_time)
+    issued_grant.refresh_from_db()
+    assert issued_grant.status == GrantStatus.ACCEPTED
+    assert issued_grant.accepted_by == signatory
+
+
+def test_the_lapse_runs_twice_but_lapses_once(issued_grant):
+    after = dt.datetime(2024, 2, 16, 0, 0, 1, tzinfo=OSLO)
+    on_the_day = dt.datetime(2024, 2, 15, 23, 0, tzinfo=OSLO)
+    assert services.grants_lapse_overdue(at=on_the_day) == 0
+    assert services.grants_lapse_overdue(at=after) == 1
+    assert services.grants_lapse_overdue(at=after) == 0
+    issued_grant.refresh_from_db()
+    assert issued_grant.status == GrantStatus.LAPSED
+    assert AuditEntry.objects.filter(action="imdi.grant.lapsed").count() == 1
+
+
+def test_the_beat_task_lapses_each_overdue_grant_once(issued_grant, caseworker, time_machine):
+    from grants.tasks import grants_lapse_overdue
+
+    time_machine.move_to(dt.datetime(2024, 2, 16, 0, 0, 1, tzinfo=OSLO))
+    grants_lapse_overdue()
+    grants_lapse_overdue()
+    issued_grant.refresh_from_db()
+    assert issued_grant.status == GrantStatus.LAPSED
+    assert AuditEntry.objects.filter(action="imdi.grant.lapsed").count() == 1
+    services.grant_reopen(grant=issued_grant, by=caseworker, reason="Kommunen var syk")
+    issued_grant.refresh_from_db()
+    assert issued_grant.status == GrantStatus.LETTER_ISSUED
+    assert issued_grant.acceptance_deadline == dt.date(2024, 3, 1)
+
+
+def test_no_payment_before_acceptance(issued_grant, caseworker):
+    assert issued_grant not in grants_payable()
+    with pytest.raises(DomainError, match="ikke er akseptert"):
+        services.payments_approve(
+            grants=[issued_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+        )
+    assert not issued_grant.payments.filter(status=PaymentStatus.APPROVED).exists()
+
+
+def test_one_yearly_payment_with_the_account_from_the_acceptance_letter(accepted_grant, caseworker):
+    assert list(grants_payable()) == [accepted_grant]
+    [payment] = services.payments_approve(
+        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+    )
+    assert payment.amount == Decimal("1284600")
+    assert payment.bank_account_number == "15031234562"
+    assert payment.batch.payment_date == dt.date(2024, 3, 1)
+    accepted_grant.refresh_from_db()
+    assert accepted_grant.status == GrantStatus.PAID
+    with pytest.raises(DomainError):
+        services.payments_approve(
+            grants=[accepted_grant], payment_date=dt.date(2024, 3, 2), by=caseworker
+        )
+
+
+def test_the_payment_list_exports_what_the_finance_system_needs(accepted_grant, caseworker):
+    services.payments_approve(
+        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+    )
+    dataset = PaymentResource().export()
+    assert dataset.headers == [
+        "saksnummer",
+        "mottaker",
+        "organisasjonsnummer",
+        "kontonummer",
+        "beløp",
+        "utbetalingsdato",
+        "termin",
+        "utbetalingsliste",
+        "kapittel",
+        "post",
+    ]
+    row = dataset[0]
+    assert row[0] == accepted_grant.case_number
+    assert row[2] == (accepted_grant.organisation.organisation_number or "")
+    assert row[3] == "15031234562"
+    assert Decimal(row[4]) == Decimal("1284600")
+    assert (row[8], row[9]) == ("671", "62")
+    workbook = openpyxl.load_workbook(io.BytesIO(dataset.xlsx))
+    assert workbook.active["A2"].value == accepted_grant.case_number
+
+
+def test_a_repayment_is_recorded_against_the_grant(accepted_grant, caseworker):
+    with pytest.raises(DomainError, match="Ingenting er utbetalt"):
+        services.repayment_record(
+            grant=accepted_grant,
+            amount=Decimal("1"),
+            received_on=dt.date(2024, 3, 1),
+            reason="For tidlig",
+            by=caseworker,
+        )
+    services.payments_approve(
+        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+    )
+    services.repayment_record(
+        grant=accepted_grant,
+        amount=Decimal("100000"),
+        received_on=dt.date(2025, 2, 1),
+        reason="Ubrukte midler",
+        by=caseworker,
+    )
+    with pytest.raises(DomainError):
+        services.repayment_record(
+            grant=accepted_grant,
+            amount=Decimal("1200000"),
+            received_on=dt.date(2025, 2, 2),
+            reason="For mye",
+            by=caseworker,
+        )
+    assert accepted_grant.repayments.count() == 1
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g, by: services.grant_reopen(grant=g, by=by, reason="x"),
+        lambda g, by: services.grant_letter_issue(grant=g, by=by),
+        lambda g, by: services.payments_approve(
+            grants=[g], payment_date=dt.date(2024, 3, 1), by=by
+        ),
+        lambda g, by: services.repayment_record(
+            grant=g, amount=Decimal("1"), received_on=dt.date(2024, 3, 1), reason="x", by=by
+        ),
+    ],
+    ids=["reopen", "letter_issue", "payments_approve", "repayment_record"],
+)
+def test_staff_only_services_refuse_the_municipality(call, accepted_grant, signatory):
+    with pytest.raises(DomainError) as refused:
+        call(accepted_grant, signatory)
+    assert refused.value.code == "forbidden"
+
+
+def test_a_person_cannot_lapse_a_grant_only_the_beat_job_can(issued_grant, caseworker):
+    from grants.services import GRANT_FLOW
+
+    with pytest.raises(DomainError):
+        GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=caseworker)
+    GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=None)
+
+
+def test_a_development_grant_with_two_terms_and_its_reports(
+    seeded, municipality, caseworker, signatory
+):
+    """Issue 7: a development grant on the shared models alone: a two-term payment plan from the
+    year's configuration, and the status and annual reports from its report deadlines."""
+    year = scheme_year_get(scheme_code=SchemeCode.DEVELOPMENT, year=2025)
+    grant = services.grant_create(
+        case_number="2025/00042",
+        organisation=municipality,
+        scheme_year=year,
+        amount=Decimal("750001"),
+        starts_on=dt.date(2025, 3, 1),
+        ends_on=dt.date(2025, 12, 31),
+        bank_account_number="15031234562",
+        by=caseworker,
+        planned_years={2026: Decimal("600000")},
+    )
+    services.grant_letter_issue(grant=grant, by=caseworker, on=dt.date(2025, 4, 1))
+    plan = list(grant.payments.order_by("due_on").values_list("term", "due_on", "amount"))
+    assert plan == [
+        ("spring", dt.date(2025, 5, 15), Decimal("375001")),
+        ("autumn", dt.date(2025, 10, 15), Decimal("375000")),
+    ]
+    assert sum(amount for *_rest, amount in plan) == grant.amount
+    assert grant.planned_years.get().amount == Decimal("600000")
+
+    services.grant_accept(grant=grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO))
+    reports = list(grant.reports.order_by("due_date").values_list("kind", "due_date"))
+    assert reports == [("status", dt.date(2025, 9, 1)), ("annual", dt.date(2026, 2, 1))]
+
+    [spring] = services.payments_approve(
+        grants=[grant], payment_date=dt.date(2025, 5, 15), by=caseworker
+    )
+    assert spring.term == "spring"
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.ACCEPTED
+    [autumn] = services.payments_approve(
+        grants=[grant], payment_date=dt.date(2025, 10, 15), by=caseworker
+    )
+    assert autumn.amount == Decimal("375000")
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.PAID
