@@ -55,6 +55,7 @@ services:
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## test: everything CI runs
 test: install-test services

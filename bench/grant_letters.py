@@ -46,7 +46,9 @@ def main() -> None:
     call_command("seed_schemes", verbosity=0)
 
     from applications.reception import services
-    from applications.reception.models import GrantLetter, PartnershipAgreement
+    from applications.reception.models import PartnershipAgreement
+    from grants import services as grant_services
+    from grants.models import GrantLetter
     from imdi_grants.accounts.models import MembershipRole, Organisation
     from imdi_grants.accounts.services import membership_set, user_create
     from imdi_grants.celery import app
@@ -56,7 +58,7 @@ def main() -> None:
     signatory = user_create(email="bench-signatory@example.no")
     year = SchemeYear.objects.get(scheme__code="reception", year=2024)
     organisations = list(Organisation.objects.filter(is_municipality=True)[:MUNICIPALITIES])
-    grants = []
+    offers = []
     for organisation in organisations:
         membership_set(user=signatory, organisation=organisation, role=MembershipRole.SIGNATORY)
         services.agreement_register(
@@ -76,9 +78,9 @@ def main() -> None:
         )
         partnership.document.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         partnership.save()
-        grant = services.grant_offer(organisation=organisation, scheme_year=year, by=caseworker)
+        offer = services.offer_send(organisation=organisation, scheme_year=year, by=caseworker)
         services.acceptance_letter_submit(
-            grant=grant,
+            offer=offer,
             by=signatory,
             fields={
                 "municipality_name": organisation.name,
@@ -91,16 +93,16 @@ def main() -> None:
                 "prerequisites": "Erfaring",
             },
         )
-        grants.append(grant)
+        offers.append(offer)
 
     # 1. One letter, rendered in this process, many times.
     app.conf.task_always_eager = False
-    first = services.grant_letter_issue(grant=grants[0], by=caseworker)
-    services.grant_letter_pdf(letter=first)  # warm up fonts and templates
+    first = services.offer_grant(offer=offers[0], by=caseworker)
+    grant_services.grant_letter_pdf(letter=first)  # warm up fonts and templates
     timings = []
     for _ in range(SAMPLES):
         start = time.perf_counter()
-        services.grant_letter_pdf(letter=first)
+        grant_services.grant_letter_pdf(letter=first)
         timings.append(time.perf_counter() - start)
     print(
         f"one grant letter PDF: median {statistics.median(timings) * 1000:.0f} ms "
@@ -129,9 +131,9 @@ def main() -> None:
     try:
         time.sleep(3)  # let the worker connect
         start = time.perf_counter()
-        for grant in grants[1:]:
-            services.grant_letter_issue(grant=grant, by=caseworker)
-        services.grant_letter_render(letter_id=first.pk)
+        for offer in offers[1:]:
+            services.offer_grant(offer=offer, by=caseworker)
+        grant_services.grant_letter_render(letter_id=first.pk)
         while GrantLetter.objects.filter(rendered_at__isnull=True).exists():
             if time.perf_counter() - start > 600:
                 sys.exit("timed out after 600 s")

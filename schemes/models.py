@@ -192,12 +192,14 @@ class FocusAreaKind(models.TextChoices):
     """What a focus area is about, whatever number a year's circular gives it. The application
     form's own part for the area and its special conditions follow the kind, never the number."""
 
-    INNOVATION = "innovation", _(
-        "Innovative solutions: introduction programme, Norwegian training, social entrepreneurs"
+    INNOVATION = (
+        "innovation",
+        _("Innovative solutions: introduction programme, Norwegian training, social entrepreneurs"),
     )
     PSYCHOLOGICAL_SUPPORT = "psychological_support", _("Psychological support")
-    VOCATIONAL_COOPERATION = "vocational_cooperation", _(
-        "National cooperation model for vocational training"
+    VOCATIONAL_COOPERATION = (
+        "vocational_cooperation",
+        _("National cooperation model for vocational training"),
     )
     WELCOME_SERVICES = "welcome_services", _("Welcome services")
     DIVERSITY = "diversity", _("Diversity, and against racism and discrimination")

@@ -404,7 +404,7 @@ STEP_SLUGS = tuple(STEP_BY_SLUG)
 @cache
 def editable_fields(kind: str) -> frozenset[str]:
     """The fields an applicant may change on a draft under an area of ``kind``; status, case
-    number, people and dates are not among them."""
+    number and who handed over or submitted when are not among them."""
     return frozenset(name for step in STEPS for name in step.field_names(kind))
 
 
@@ -426,7 +426,7 @@ def field_rules(kind: str) -> tuple[FieldRule, ...]:
             required = field.required
             if required is None:
                 continue
-            key = id(required) if required.message else (id(required), field.name)
+            key = id(required) if required.message is not None else (id(required), field.name)
             rule = found.get(key)
             fields = (*rule.fields, field.name) if rule else (field.name,)
             found[key] = FieldRule(step.slug, required, fields)

@@ -58,4 +58,3 @@ class AuditEntry(models.Model):
     @property
     def new_status_display(self) -> str:
         return status_display(self.new_status)
-

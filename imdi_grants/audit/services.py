@@ -40,4 +40,3 @@ def audit_log(
         reason=reason,
         data=_mask(data or {}),
     )
-
