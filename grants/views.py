@@ -13,8 +13,9 @@ from .registry import scheme_parts
 @login_required
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the visitor to the grant's case page in its scheme."""
-    grant = grants_visible_to(request.user).select_related("scheme_year__scheme").filter(pk=pk)
-    found = grant.first()
-    if found is None:
+    grant = (
+        grants_visible_to(request.user).select_related("scheme_year__scheme").filter(pk=pk).first()
+    )
+    if grant is None:
         raise Http404
-    return redirect(scheme_parts(scheme_code=found.scheme_code).case_url(found))
+    return redirect(scheme_parts(scheme_code=grant.scheme_code).case_url(grant))

@@ -37,6 +37,11 @@ class ReportForm(forms.Form):
             initial.setdefault(key, getattr(report, key))
         lines = {a.component: a for a in report.activities.all()}
         super().__init__(*args, **kwargs)
+        if report.needs_accounts_form:
+            self.fields["accounts_file"].help_text = _(
+                "Required: the project accounts on IMDi's reporting form for accounts (Rundskriv "
+                "06/2024 point 9.1)."
+            )
         self.component_fields = []
         for component in ProgrammeComponent if report.has_programme_components else ():
             mandatory = component in MANDATORY_COMPONENTS

@@ -46,6 +46,10 @@ MANDATORY_COMPONENTS = (
 #: (Rundskriv 06/2024: "en redegjørelse for deltakernes aktiviteter").
 SCHEMES_WITH_PROGRAMME_COMPONENTS = frozenset({SchemeCode.RECEPTION})
 
+#: The schemes whose project accounts must be on IMDi's reporting form for accounts (Rundskriv
+#: 06/2024 point 9.1: "Til prosjektregnskapet skal dere bruke IMDIs rapporteringsskjema").
+SCHEMES_REQUIRING_THE_ACCOUNTS_FORM = frozenset({SchemeCode.RECEPTION})
+
 
 class Report(models.Model):
     """One report a grant owes, created from the scheme year's report deadlines when the grant
@@ -120,6 +124,17 @@ class Report(models.Model):
     @property
     def needs_accounts_approval(self) -> bool:
         return self.kind == ReportKind.ANNUAL
+
+    @property
+    def accounts_file_name(self) -> str:
+        return self.accounts_file.name.rsplit("/", 1)[-1] if self.accounts_file else ""
+
+    @property
+    def needs_accounts_form(self) -> bool:
+        return (
+            self.needs_accounts_approval
+            and self.grant.scheme_year.scheme.code in SCHEMES_REQUIRING_THE_ACCOUNTS_FORM
+        )
 
     @property
     def has_programme_components(self) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Grant
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.deadlines import today_in_oslo
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor
 
 from . import access
@@ -35,6 +36,13 @@ REPORT_FLOW = Workflow(
 )
 
 REPORT_FIELDS = ("participants", "narrative", "income", "expenses")
+ACCOUNTS_FIELDS = ("income", "expenses")
+APPROVAL_FIELDS = [
+    "project_lead_approved_by",
+    "project_lead_approved_at",
+    "manager_approved_by",
+    "manager_approved_at",
+]
 REPORT_RELATED = ("grant__organisation", "grant__scheme_year__scheme")
 
 
@@ -47,6 +55,11 @@ def _log(report: Report, action: str, by: User) -> None:
         organisation=report.grant.organisation,
         data={"report": report.pk, "kind": report.kind},
     )
+
+
+def _approvals_clear(report: Report) -> None:
+    report.project_lead_approved_by = report.manager_approved_by = None
+    report.project_lead_approved_at = report.manager_approved_at = None
 
 
 def reports_create_for_grant(*, grant: Grant) -> list[Report]:
@@ -85,9 +98,14 @@ def report_save(
     activities: dict[str, tuple[int, str]],
     accounts_file=None,
 ) -> Report:
-    """Save what the municipality has filled in so far (nothing is lost on a later error)."""
+    """Save what the municipality has filled in so far (nothing is lost on a later error). A
+    change to the accounts (income, expenses, the accounts form) takes back any approval of them;
+    saving the same accounts again, as the page does before submitting, keeps the approvals."""
     report = lock(report, *REPORT_RELATED)
     _editable(report, by)
+    accounts_changed = accounts_file is not None or any(
+        key in fields and getattr(report, key) != fields[key] for key in ACCOUNTS_FIELDS
+    )
     for key in REPORT_FIELDS:
         if key in fields:
             setattr(report, key, fields[key])
@@ -95,15 +113,10 @@ def report_save(
     if accounts_file is not None:
         report.accounts_file = accounts_file
         update.append("accounts_file")
-    # A change to the accounts takes back any approval of them.
-    report.project_lead_approved_by = report.manager_approved_by = None
-    report.project_lead_approved_at = report.manager_approved_at = None
-    update += [
-        "project_lead_approved_by",
-        "project_lead_approved_at",
-        "manager_approved_by",
-        "manager_approved_at",
-    ]
+    if accounts_changed and report.project_lead_approved_by_id is not None:
+        _approvals_clear(report)
+        update += APPROVAL_FIELDS
+        _log(report, "imdi.report.accounts_approvals_withdrawn", by)
     report.save(update_fields=update)
     for component, (participants, description) in activities.items():
         ReportActivity.objects.update_or_create(
@@ -150,6 +163,26 @@ def report_problems(report: Report) -> list[str]:
                     )
                 )
             )
+        elif report.manager_approved_by_id == report.project_lead_approved_by_id:
+            problems.append(
+                str(_("The project lead and the manager who approve must be two different people."))
+            )
+        if report.needs_accounts_form and not report.accounts_file:
+            problems.append(
+                str(
+                    _(
+                        "Upload the project accounts on IMDi's reporting form for accounts "
+                        "(Rundskriv 06/2024 point 9.1)."
+                    )
+                )
+            )
+    if today_in_oslo() < report.period_start:
+        problems.append(
+            str(
+                _("The report period begins %(day)s; the report cannot be submitted before.")
+                % {"day": report.period_start.strftime("%d.%m.%Y")}
+            )
+        )
     return problems
 
 
@@ -162,6 +195,12 @@ def report_approve_accounts(*, report: Report, by: User, as_role: str) -> Report
     require(report.needs_accounts_approval, _("This report has no project accounts to approve."))
     now = timezone.now()
     if as_role == "project_lead":
+        require(
+            report.manager_approved_by_id != by.pk,
+            _("The project lead's approval must come from someone other than the manager."),
+        )
+        # A new approval by the project lead needs the manager's approval again.
+        _approvals_clear(report)
         report.project_lead_approved_by, report.project_lead_approved_at = by, now
         action = "imdi.report.accounts_approved_by_project_lead"
     elif as_role == "manager":
@@ -177,14 +216,7 @@ def report_approve_accounts(*, report: Report, by: User, as_role: str) -> Report
         action = "imdi.report.accounts_approved_by_manager"
     else:
         raise ValueError(f"Unknown approver role {as_role!r}")
-    report.save(
-        update_fields=[
-            "project_lead_approved_by",
-            "project_lead_approved_at",
-            "manager_approved_by",
-            "manager_approved_at",
-        ]
-    )
+    report.save(update_fields=APPROVAL_FIELDS)
     _log(report, action, by)
     return report
 

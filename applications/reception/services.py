@@ -441,7 +441,7 @@ def change_request_decide(
             places=change_request.places,
             by=by,
         )
-    amount = yearly_amount(offer_breakdown(offer=ReceptionOffer.objects.get(pk=offer.pk)))
+    amount = yearly_amount(offer_breakdown(offer=offer))
     return grant_letter_issue(
         grant=grant, by=by, amount=amount, reason=comment or change_request.description
     )

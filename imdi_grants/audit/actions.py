@@ -42,6 +42,9 @@ ACTIONS = {
     "imdi.report.submitted": _("Report submitted"),
     "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),
     "imdi.report.accounts_approved_by_manager": _("Project accounts approved by manager"),
+    "imdi.report.accounts_approvals_withdrawn": _(
+        "Approvals of the project accounts withdrawn: the accounts changed"
+    ),
     "imdi.report.approved": _("Report approved"),
     "imdi.report.returned": _("Report sent back"),
 }

@@ -5,12 +5,30 @@ IMDi."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from imdi_grants.lib.workflow import DomainError
 from reporting import services as reports
 from reporting.models import ReportStatus
+
+
+def accounts_form() -> SimpleUploadedFile:
+    """IMDi's reporting form for accounts, filled in (a real XLSX file)."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Inntekter", 1284600])
+    workbook.active.append(["Utgifter", 1250000])
+    data = io.BytesIO()
+    workbook.save(data)
+    return SimpleUploadedFile(
+        "prosjektregnskap.xlsx",
+        data.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def test_acceptance_creates_the_reports_from_the_deadlines(accepted_grant):
@@ -53,6 +71,9 @@ def test_a_half_year_report_needs_the_mandatory_components(accepted_grant, appli
 def test_the_annual_accounts_need_two_different_approvers(accepted_grant, applicant, signatory):
     report = accepted_grant.reports.get(kind="annual")
     _fill(report, applicant, narrative="Arbeidet ga 30 deltakere jobb eller utdanning.")
+    reports.report_save(
+        report=report, by=applicant, fields={}, activities={}, accounts_file=accounts_form()
+    )
     with pytest.raises(DomainError, match="Prosjektlederen må godkjenne regnskapet først"):
         reports.report_approve_accounts(report=report, by=signatory, as_role="manager")
     reports.report_approve_accounts(report=report, by=applicant, as_role="project_lead")
@@ -89,3 +110,105 @@ def test_another_municipality_cannot_fill_in_the_report(accepted_grant, outsider
     report = accepted_grant.reports.first()
     with pytest.raises(DomainError):
         _fill(report, outsider)
+
+
+def _annual_page_data(**extra):
+    data = {
+        "participants": "12",
+        "narrative": "Arbeidet ga 30 deltakere jobb eller utdanning.",
+        "income": "1284600",
+        "expenses": "1250000",
+    }
+    for component in ("norwegian", "social_studies", "competence_mapping"):
+        data[f"{component}_participants"] = "10"
+        data[f"{component}_description"] = "Undervisning"
+    return {**data, **extra}
+
+
+def test_the_annual_report_is_submitted_from_its_page_after_both_approvals(
+    client, accepted_grant, applicant, signatory
+):
+    """Issue 8: the page saves the form before it submits; saving the same accounts again must
+    not take back the approvals, or the report can never be submitted."""
+    report = accepted_grant.reports.get(kind="annual")
+    url = reverse("reporting:report_detail", args=[report.pk])
+    approve = reverse("reporting:approve_accounts", args=[report.pk])
+    client.force_login(applicant)
+    client.post(url, _annual_page_data(save="1", accounts_file=accounts_form()))
+    client.post(approve, {"as_role": "project_lead"})
+    client.force_login(signatory)
+    client.post(approve, {"as_role": "manager"})
+    client.force_login(applicant)
+    response = client.post(url, _annual_page_data(submit="1"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED, response
+    assert report.project_lead_approved_by == applicant
+    assert report.manager_approved_by == signatory
+
+
+def test_changing_the_accounts_takes_back_the_approvals(
+    client, accepted_grant, applicant, signatory
+):
+    report = accepted_grant.reports.get(kind="annual")
+    url = reverse("reporting:report_detail", args=[report.pk])
+    client.force_login(applicant)
+    client.post(url, _annual_page_data(save="1", accounts_file=accounts_form()))
+    reports.report_approve_accounts(report=report, by=applicant, as_role="project_lead")
+    reports.report_approve_accounts(report=report, by=signatory, as_role="manager")
+    client.post(url, _annual_page_data(submit="1", expenses="1260000"))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DUE
+    assert report.project_lead_approved_by is None and report.manager_approved_by is None
+
+
+def test_the_manager_cannot_also_approve_as_project_lead(accepted_grant, applicant, signatory):
+    report = accepted_grant.reports.get(kind="annual")
+    _fill(report, applicant, narrative="Arbeidet ga resultater.")
+    reports.report_save(
+        report=report, by=applicant, fields={}, activities={}, accounts_file=accounts_form()
+    )
+    reports.report_approve_accounts(report=report, by=applicant, as_role="project_lead")
+    reports.report_approve_accounts(report=report, by=signatory, as_role="manager")
+    with pytest.raises(DomainError, match="en annen person enn lederen"):
+        reports.report_approve_accounts(report=report, by=signatory, as_role="project_lead")
+    report.refresh_from_db()
+    assert report.project_lead_approved_by == applicant
+    reports.report_submit(report=report, by=applicant)
+
+
+def test_one_person_in_both_roles_is_refused_at_submission(accepted_grant, applicant, signatory):
+    """Even if the two approvals end up with one person (edited in the database), submission
+    checks it again."""
+    report = accepted_grant.reports.get(kind="annual")
+    _fill(report, applicant, narrative="Arbeidet ga resultater.")
+    reports.report_save(
+        report=report, by=applicant, fields={}, activities={}, accounts_file=accounts_form()
+    )
+    reports.report_approve_accounts(report=report, by=applicant, as_role="project_lead")
+    reports.report_approve_accounts(report=report, by=signatory, as_role="manager")
+    type(report).objects.filter(pk=report.pk).update(manager_approved_by=applicant)
+    with pytest.raises(DomainError, match="to forskjellige personer"):
+        reports.report_submit(report=report, by=applicant)
+
+
+def test_the_annual_report_needs_the_accounts_form(accepted_grant, applicant, signatory):
+    report = accepted_grant.reports.get(kind="annual")
+    _fill(report, applicant, narrative="Arbeidet ga resultater.")
+    reports.report_approve_accounts(report=report, by=applicant, as_role="project_lead")
+    reports.report_approve_accounts(report=report, by=signatory, as_role="manager")
+    with pytest.raises(DomainError, match="rapporteringsskjema for regnskap"):
+        reports.report_submit(report=report, by=applicant)
+
+
+def test_a_report_cannot_be_submitted_before_its_period_begins(
+    accepted_grant, applicant, time_machine
+):
+    report = accepted_grant.reports.filter(kind="half_year").order_by("-period_start").first()
+    assert report.period_start == dt.date(2024, 7, 1)
+    time_machine.move_to(dt.datetime(2024, 6, 30, 12, 0, tzinfo=dt.UTC))
+    _fill(report, applicant)
+    with pytest.raises(DomainError, match=r"01\.07\.2024"):
+        reports.report_submit(report=report, by=applicant)
+    time_machine.move_to(dt.datetime(2024, 7, 1, 12, 0, tzinfo=dt.UTC))
+    reports.report_submit(report=report, by=applicant)
