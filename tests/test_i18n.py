@@ -32,9 +32,16 @@ def test_every_message_is_translated(language):
 def test_the_compiled_catalogue_matches_the_source(language):
     """The .mo files are committed (running needs no gettext); they must say what the .po says."""
     folder = LOCALE / language / "LC_MESSAGES"
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(folder / "django.po")) if e.msgstr}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(folder / "django.mo")) if e.msgid}
+    source = {e.msgid: _text(e) for e in polib.pofile(str(folder / "django.po")) if _text(e)}
+    compiled = {e.msgid: _text(e) for e in polib.mofile(str(folder / "django.mo")) if e.msgid}
     assert compiled == source
+
+
+def _text(entry) -> object:
+    """What an entry translates to: its text, or its plural forms in order."""
+    if entry.msgid_plural:
+        return tuple(text for _form, text in sorted(entry.msgstr_plural.items()))
+    return entry.msgstr
 
 
 @pytest.mark.django_db

@@ -40,11 +40,12 @@ def is_imdi_staff(user: User | None, application: Application) -> bool:
 
 
 def can_view(user: User, application: Application) -> bool:
-    """Members of the responsible organisation and of partner organisations, and IMDi staff."""
+    """Members of the responsible organisation and of partner organisations; IMDi staff once it
+    has been submitted (a draft never sent is the municipality's own)."""
     if not _person(user):
         return False
     if user.is_imdi_staff:
-        return True
+        return application.case_number is not None
     organisation_ids = {application.organisation_id} | {
         partner.pk for partner in application.partners.all()
     }

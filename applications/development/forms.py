@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
-from schemes.models import FocusArea
+from schemes.models import FocusArea, FocusAreaKind
 
 from .formfields import MoneyField
 from .models import Application
@@ -201,3 +201,31 @@ class CreateForm(forms.Form):
         self.fields["focus_area"].label_from_instance = lambda area: (
             f"{area.scheme_year.year}: {area}"
         )
+
+
+class StaffListFilter(forms.Form):
+    """The filters of the caseworkers' list; a value that does not parse is ignored."""
+
+    year = forms.TypedChoiceField(label=_("Round"), coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(label=_("Focus area"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        help_text=_("Case number, organisation or title."),
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All rounds"))] + [(y, str(y)) for y in years]
+        self.fields["kind"].choices = [("", _("All focus areas")), *FocusAreaKind.choices]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "year": data.get("year"),
+            "focus_area_kind": data.get("kind") or "",
+            "search": (data.get("q") or "").strip(),
+        }

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from imdi_grants.accounts.access import organisations_for
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import now_in_oslo
 from imdi_grants.lib.workflow import DomainError
-from schemes.models import FocusArea
+from schemes.models import FocusArea, SchemeCode, SchemeYear
 from schemes.selectors import focus_area_is_open_to, rounds_open
 
 from . import access, forms, selectors, services
@@ -152,11 +153,31 @@ def _context(application: Application, user: Any, **extra: Any) -> dict[str, Any
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
+    if request.user.is_imdi_staff:
+        return _staff_list(request)
     applications = list(selectors.applications_for_user(user=request.user))
     return render(
         request,
         "development/application_list.html",
         {"applications": applications, "can_start": organisations_for(request.user).exists()},
+    )
+
+
+def _staff_list(request: HttpRequest) -> HttpResponse:
+    """IMDi's list of the submitted applications, filtered in the URL and paged."""
+    years = list(
+        SchemeYear.objects.filter(scheme__code=SchemeCode.DEVELOPMENT)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+    filter_form = forms.StaffListFilter(request.GET or None, years=years)
+    page = Paginator(selectors.applications_for_staff(**filter_form.filters()), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "development/application_list_staff.html",
+        {"page": page, "applications": page.object_list, "filter_form": filter_form},
     )
 
 

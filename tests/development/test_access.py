@@ -42,7 +42,8 @@ def url(application, page):
         ("applicant", {"detail": 200, "submit": 200, "basics": 200, "budget": 200}),
         ("signatory", {"detail": 200, "submit": 200, "basics": 200, "budget": 200}),
         ("partner", {"detail": 200, "submit": 200, "basics": 403, "budget": 403}),
-        ("caseworker", {"detail": 200, "submit": 200, "basics": 403, "budget": 403}),
+        # A draft that was never submitted is the municipality's own (least privilege).
+        ("caseworker", {"detail": 404, "submit": 404, "basics": 404, "budget": 404}),
         ("stranger", {"detail": 404, "submit": 404, "basics": 404, "budget": 404}),
         ("nobody", {"detail": 404, "submit": 404, "basics": 404, "budget": 404}),
     ],
@@ -99,3 +100,43 @@ def test_the_list_takes_the_same_number_of_queries_for_many_applications(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("development:list"))
     assert len(response.context["applications"]) == 16
+
+
+def test_caseworkers_find_the_submitted_applications_in_a_paged_filtered_list(
+    client, seeded, municipality, applicant, signatory, caseworker, django_assert_max_num_queries
+):
+    """Issue 8: /soknader/ showed IMDi staff "Ingen søknader ennå"."""
+    from applications.development.services import application_submit
+
+    from .conftest import IN_TIME, area, make_complete
+
+    submitted = []
+    for n in range(3):
+        application = make_complete(
+            ApplicationFactory(
+                focus_area=area(1),
+                organisation=municipality,
+                created_by=applicant,
+                title=f"Prosjekt nummer {n}",
+            )
+        )
+        submitted.append(application_submit(application=application, by=signatory, at=IN_TIME))
+    draft = ApplicationFactory(
+        focus_area=area(1), organisation=municipality, created_by=applicant, title="Et utkast"
+    )
+    client.force_login(caseworker)
+    list_url = reverse("development:list")
+    with django_assert_max_num_queries(12):
+        page = client.get(list_url).content.decode()
+    for application in submitted:
+        assert application.case_number in page
+    assert draft.title not in page
+    one = submitted[0]
+    page = client.get(list_url, {"q": one.case_number}).content.decode()
+    assert one.case_number in page and submitted[1].case_number not in page
+    assert client.get(list_url, {"year": "²", "q": "\x00"}).status_code == 200
+
+
+def test_a_caseworker_cannot_open_a_draft_never_submitted(client, caseworker, draft):
+    client.force_login(caseworker)
+    assert client.get(reverse("development:detail", args=[draft.pk])).status_code == 404
