@@ -25,6 +25,10 @@ def can_sign(user: User | None, grant: Grant) -> bool:
     return user is not None and is_signatory(user, grant.organisation)
 
 
+def can_sign_letter(user: User | None, letter: GrantLetter) -> bool:
+    return can_sign(user, letter.grant)
+
+
 def grants_visible_to(user: User) -> QuerySet[Grant]:
     if not user.is_authenticated:
         return Grant.objects.none()

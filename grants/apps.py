@@ -12,7 +12,8 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from imdi_grants.audit.actions import register_statuses
 
-        from .models import GrantStatus, PaymentStatus
+        from .models import GrantStatus, LetterStatus, PaymentStatus
 
         register_statuses(GrantStatus)
+        register_statuses(LetterStatus)
         register_statuses(PaymentStatus)

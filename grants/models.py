@@ -102,6 +102,11 @@ class Grant(models.Model):
         return self.status == GrantStatus.LETTER_ISSUED
 
     @property
+    def letter_awaiting_acceptance(self) -> GrantLetter | None:
+        """The letter version the recipient has yet to accept: the first letter, or a change."""
+        return self.letters.filter(status=LetterStatus.AWAITING).order_by("-version").first()
+
+    @property
     def tone(self) -> str:
         """How the status reads at a glance: the colour of its tag."""
         if self.status == GrantStatus.LAPSED:
@@ -138,12 +143,41 @@ class PlannedYear(models.Model):
         return f"{self.grant.case_number} {self.year}: {self.amount}"
 
 
+class LetterKind(models.TextChoices):
+    GRANT = "grant", _("Grant letter")
+    CHANGE = "change", _("Changed grant letter")
+    REOPENED = "reopened", _("Grant letter with a new acceptance deadline")
+
+
+class LetterStatus(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    LAPSED = "lapsed", _("Not accepted in time")
+    SUPERSEDED = "superseded", _("Replaced by a later version")
+
+
 class GrantLetter(models.Model):
     """An issued grant letter (tilskuddsbrev), in the recipient's written standard. Immutable
-    once rendered; a correction is a new version."""
+    once rendered; a correction is a new version. Each version is accepted on its own: a changed
+    letter to an accepted grant asks for acceptance of the change only, and the grant keeps what
+    was accepted until then."""
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="letters")
     version = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=LetterKind.choices, default=LetterKind.GRANT
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.AWAITING
+    )
+    acceptance_deadline = models.DateField(_("acceptance deadline"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_by = models.CharField(_("signed by (budget authority)"), max_length=200)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    reason = models.TextField(_("why this version"), blank=True)
     amount = models.DecimalField(_("amount (NOK)"), **MONEY)
     language = models.CharField(_("language"), max_length=5)
     file = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
@@ -161,6 +195,14 @@ class GrantLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant.case_number} v{self.version}"
+
+    @property
+    def is_awaiting_acceptance(self) -> bool:
+        return self.status == LetterStatus.AWAITING
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind == LetterKind.CHANGE
 
 
 class PaymentStatus(models.TextChoices):

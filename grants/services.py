@@ -22,6 +22,7 @@ from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
+from imdi_grants.lib.tasks import enqueue
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor, system
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_mark_letters_issued
@@ -32,6 +33,8 @@ from .models import (
     Grant,
     GrantLetter,
     GrantStatus,
+    LetterKind,
+    LetterStatus,
     Payment,
     PaymentBatch,
     PaymentStatus,
@@ -47,13 +50,21 @@ GRANT_FLOW = Workflow(
     statuses=GrantStatus,
     transitions={
         (S.PENDING, S.LETTER_ISSUED): access.is_staff,
-        # A new letter version (after a change request) asks for acceptance again.
-        (S.LETTER_ISSUED, S.LETTER_ISSUED): access.is_staff,
-        (S.ACCEPTED, S.LETTER_ISSUED): access.is_staff,
         (S.LETTER_ISSUED, S.ACCEPTED): access.can_sign,
         (S.LETTER_ISSUED, S.LAPSED): system,
         (S.LAPSED, S.LETTER_ISSUED): access.is_staff,
         (S.ACCEPTED, S.PAID): access.is_staff,
+    },
+)
+
+LETTER_FLOW = Workflow(
+    noun=_("The grant letter"),
+    statuses=LetterStatus,
+    transitions={
+        (LetterStatus.AWAITING, LetterStatus.ACCEPTED): access.can_sign_letter,
+        (LetterStatus.AWAITING, LetterStatus.LAPSED): system,
+        # Issuing a later version replaces one still waiting; part of the issuing transaction.
+        (LetterStatus.AWAITING, LetterStatus.SUPERSEDED): system,
     },
 )
 
@@ -151,40 +162,72 @@ def payment_plan_set(*, grant: Grant) -> list[Payment]:
     return plan
 
 
-@transaction.atomic
-def grant_letter_issue(
-    *,
-    grant: Grant,
-    by: User,
-    amount: Decimal | None = None,
-    on: dt.date | None = None,
-    reason: str = "",
+def _letter_new(
+    grant: Grant, *, kind: str, amount: Decimal, sent_on: dt.date, reason: str = ""
 ) -> GrantLetter:
-    """Issue the next version of the grant letter (tilskuddsbrev) with the grant's amount (or a
-    new one); the PDF is rendered by a task after commit. The acceptance deadline is the year's
-    acceptance window after the letter is sent, and the payment plan follows the amount."""
-    from .tasks import grant_letter_render
-
-    grant = lock(grant, *GRANT_RELATED)
-    GRANT_FLOW.check(grant, S.LETTER_ISSUED, by=by)
-    sent_on = on or today_in_oslo()
-    if amount is not None:
-        grant.amount = amount
-    grant.letter_sent_on = sent_on
-    grant.acceptance_deadline = sent_on + dt.timedelta(
-        days=grant.scheme_year.acceptance_window_days
+    """The next version of the grant's letter, signed by the year's budget authority, with its
+    own acceptance deadline (the year's window after the letter is sent). Earlier versions still
+    awaiting acceptance are replaced."""
+    scheme_year = grant.scheme_year
+    require(
+        bool(scheme_year.budget_authority_name.strip()),
+        _(
+            "No one with budget authority is named for %(year)s, so no grant letter can be "
+            "issued; an administrator must name the signer in the year's configuration."
+        )
+        % {"year": scheme_year},
     )
-    grant.accepted_at = None
-    grant.accepted_by = None
+    for earlier in grant.letters.select_for_update().filter(status=LetterStatus.AWAITING):
+        LETTER_FLOW.move(
+            earlier,
+            LetterStatus.SUPERSEDED,
+            by=None,
+            action="imdi.grant.letter_superseded",
+            organisation=grant.organisation,
+            subject=grant,
+            data={"version": earlier.version},
+        )
     version = (
         grant.letters.order_by("-version").values_list("version", flat=True).first() or 0
     ) + 1
-    letter = GrantLetter.objects.create(
+    return GrantLetter.objects.create(
         grant=grant,
         version=version,
-        amount=grant.amount,
+        kind=kind,
+        amount=amount,
+        acceptance_deadline=sent_on + dt.timedelta(days=scheme_year.acceptance_window_days),
+        signed_by=scheme_year.budget_authority_name,
+        signer_title=scheme_year.budget_authority_title,
+        reason=reason,
         language=grant.organisation.letter_language,
     )
+
+
+def _render_after_commit(letter: GrantLetter) -> tuple:
+    from .tasks import grant_letter_render
+
+    return (grant_letter_render, letter.pk)
+
+
+@transaction.atomic
+def grant_letter_issue(
+    *, grant: Grant, by: User, on: dt.date | None = None, seen: str | None = None
+) -> GrantLetter:
+    """Issue the grant's first letter (tilskuddsbrev); the PDF is rendered by a task after
+    commit and the payment plan follows the amount. A new version comes only from a change
+    (``grant_letter_change``) or a reopening (``grant_reopen``)."""
+    require_actor(access.is_staff(by))
+    grant = lock(grant, *GRANT_RELATED)
+    GRANT_FLOW.check(grant, S.LETTER_ISSUED, by=by, seen=seen)
+    require(
+        grant.status == S.PENDING,
+        _("The grant letter has already been issued."),
+        code="stale",
+    )
+    sent_on = on or today_in_oslo()
+    letter = _letter_new(grant, kind=LetterKind.GRANT, amount=grant.amount, sent_on=sent_on)
+    grant.letter_sent_on = sent_on
+    grant.acceptance_deadline = letter.acceptance_deadline
     payment_plan_set(grant=grant)
     scheme_year_mark_letters_issued(scheme_year=grant.scheme_year, at=timezone.now())
     GRANT_FLOW.move(
@@ -193,11 +236,47 @@ def grant_letter_issue(
         by=by,
         action="imdi.grant.letter_issued",
         organisation=grant.organisation,
-        fields=["amount", "letter_sent_on", "acceptance_deadline", "accepted_at", "accepted_by"],
-        reason=reason,
-        data={"version": version, "amount": str(grant.amount)},
-        follow_up=[(grant_letter_render, letter.pk)],
+        fields=["letter_sent_on", "acceptance_deadline"],
+        data={"version": letter.version, "amount": str(grant.amount)},
+        follow_up=[_render_after_commit(letter)],
     )
+    return letter
+
+
+@transaction.atomic
+def grant_letter_change(
+    *, grant: Grant, by: User, amount: Decimal, reason: str, on: dt.date | None = None
+) -> GrantLetter:
+    """A changed grant letter after IMDi consented to a change of the basis for the grant.
+
+    Before acceptance the change simply replaces the letter awaiting acceptance. After
+    acceptance the grant keeps what was accepted: the new version asks for acceptance of the
+    change only, and the old amount stands until the signatory accepts it."""
+    grant = lock(grant, *GRANT_RELATED)
+    require_actor(access.is_staff(by))
+    require(
+        grant.status in (S.LETTER_ISSUED, S.ACCEPTED, S.PAID),
+        _("A changed letter can be issued once the grant letter has been sent."),
+    )
+    sent_on = on or today_in_oslo()
+    letter = _letter_new(
+        grant, kind=LetterKind.CHANGE, amount=amount, sent_on=sent_on, reason=reason
+    )
+    if grant.status == S.LETTER_ISSUED:
+        grant.amount = amount
+        grant.letter_sent_on = sent_on
+        grant.acceptance_deadline = letter.acceptance_deadline
+        grant.save(update_fields=["amount", "letter_sent_on", "acceptance_deadline"])
+        payment_plan_set(grant=grant)
+    audit_log(
+        subject=grant,
+        action="imdi.grant.letter_changed",
+        actor=by,
+        organisation=grant.organisation,
+        reason=reason,
+        data={"version": letter.version, "amount": str(amount)},
+    )
+    enqueue(*_render_after_commit(letter))
     return letter
 
 
@@ -246,76 +325,120 @@ def grant_letter_render(*, letter_id: int) -> bool:
 
 
 @transaction.atomic
-def grant_accept(*, grant: Grant, by: User, at: dt.datetime | None = None) -> Grant:
-    """A signatory accepts the grant letter before the deadline (end of day, Oslo time); the
-    reports the grant owes are created in the same transaction."""
-    grant = lock(grant, *GRANT_RELATED)
+def letter_accept(*, letter: GrantLetter, by: User, at: dt.datetime | None = None) -> GrantLetter:
+    """A signatory accepts a letter before its deadline (end of day, Oslo time). The first
+    letter makes the grant accepted and creates the reports it owes; a changed letter to an
+    accepted grant makes the change take effect (amount and payment plan)."""
+    letter = lock(letter, "grant__organisation", "grant__scheme_year__scheme")
+    grant = lock(letter.grant, *GRANT_RELATED)
     require_actor(access.can_sign(by, grant))
-    require(grant.status == S.LETTER_ISSUED, _("There is no grant letter waiting for acceptance."))
     require(
-        is_before_deadline(grant.acceptance_deadline, at=at),
+        is_before_deadline(letter.acceptance_deadline, at=at),
         _("The deadline for acceptance was %(deadline)s; the grant can no longer be accepted.")
-        % {"deadline": grant.acceptance_deadline.strftime("%d.%m.%Y")},
+        % {"deadline": letter.acceptance_deadline.strftime("%d.%m.%Y")},
     )
-    grant.accepted_at = at or timezone.now()
-    grant.accepted_by = by
-    GRANT_FLOW.move(
-        grant,
-        S.ACCEPTED,
+    letter.accepted_at = at or timezone.now()
+    letter.accepted_by = by
+    LETTER_FLOW.move(
+        letter,
+        LetterStatus.ACCEPTED,
         by=by,
-        action="imdi.grant.accepted",
+        action="imdi.grant.letter_accepted",
         organisation=grant.organisation,
+        subject=grant,
         fields=["accepted_at", "accepted_by"],
+        seen=LetterStatus.AWAITING,
+        data={"version": letter.version, "amount": str(letter.amount)},
     )
-    for handler in grant_accepted_handlers():
-        handler(grant)
-    return grant
+    if grant.status == S.LETTER_ISSUED:
+        grant.accepted_at, grant.accepted_by = letter.accepted_at, by
+        GRANT_FLOW.move(
+            grant,
+            S.ACCEPTED,
+            by=by,
+            action="imdi.grant.accepted",
+            organisation=grant.organisation,
+            fields=["accepted_at", "accepted_by"],
+        )
+        for handler in grant_accepted_handlers():
+            handler(grant)
+    else:
+        grant.amount = letter.amount
+        grant.save(update_fields=["amount"])
+        payment_plan_set(grant=grant)
+    return letter
+
+
+def grant_accept(*, grant: Grant, by: User, at: dt.datetime | None = None) -> GrantLetter:
+    """Accept the letter the grant is waiting for."""
+    letter = grant.letter_awaiting_acceptance
+    require(letter is not None, _("There is no grant letter waiting for acceptance."))
+    return letter_accept(letter=letter, by=by, at=at)
 
 
 def grants_lapse_overdue(*, at: dt.datetime | None = None) -> int:
-    """Lapse grants whose acceptance deadline has passed; run hourly by beat. A grant lapses
-    once: the status check under the row lock makes a second run a no-op."""
+    """Lapse letters whose acceptance deadline has passed; run hourly by beat. An unaccepted
+    first letter lapses the grant; an unaccepted change lapses alone, and the grant stands as it
+    was accepted. Each lapses once: the status check under the row lock makes a rerun a no-op."""
     today = (at or timezone.now()).astimezone(OSLO).date()
     lapsed = 0
-    candidates = Grant.objects.filter(
-        status=S.LETTER_ISSUED, acceptance_deadline__lt=today
+    candidates = GrantLetter.objects.filter(
+        status=LetterStatus.AWAITING, acceptance_deadline__lt=today
     ).values_list("pk", flat=True)
     for pk in candidates:
         with transaction.atomic():
-            grant = Grant.objects.select_for_update().select_related("organisation").get(pk=pk)
-            if grant.status != S.LETTER_ISSUED:
+            letter = GrantLetter.objects.select_for_update().get(pk=pk)
+            if letter.status != LetterStatus.AWAITING:
                 continue
-            GRANT_FLOW.move(
-                grant,
-                S.LAPSED,
+            grant = lock(letter.grant, *GRANT_RELATED)
+            LETTER_FLOW.move(
+                letter,
+                LetterStatus.LAPSED,
                 by=None,
-                action="imdi.grant.lapsed",
+                action="imdi.grant.letter_lapsed",
                 organisation=grant.organisation,
+                subject=grant,
+                data={"version": letter.version},
             )
-            lapsed += 1
+            if grant.status == S.LETTER_ISSUED:
+                GRANT_FLOW.move(
+                    grant,
+                    S.LAPSED,
+                    by=None,
+                    action="imdi.grant.lapsed",
+                    organisation=grant.organisation,
+                )
+                lapsed += 1
     return lapsed
 
 
 @transaction.atomic
-def grant_reopen(*, grant: Grant, by: User, reason: str) -> Grant:
-    """A caseworker reopens a lapsed grant with a reason; a new acceptance window starts today."""
-    grant = lock(grant, *GRANT_RELATED)
+def grant_reopen(*, grant: Grant, by: User, reason: str, seen: str | None = None) -> GrantLetter:
+    """A caseworker reopens a lapsed grant with a reason: a new letter version states the new
+    acceptance deadline, counted from today."""
     require_actor(access.is_staff(by))
+    grant = lock(grant, *GRANT_RELATED)
+    GRANT_FLOW.check(grant, S.LETTER_ISSUED, by=by, seen=seen)
     require(grant.status == S.LAPSED, _("Only a lapsed grant can be reopened."))
     require(bool(reason.strip()), _("Give a reason for reopening the grant."))
-    grant.acceptance_deadline = today_in_oslo() + dt.timedelta(
-        days=grant.scheme_year.acceptance_window_days
+    sent_on = today_in_oslo()
+    letter = _letter_new(
+        grant, kind=LetterKind.REOPENED, amount=grant.amount, sent_on=sent_on, reason=reason
     )
+    grant.letter_sent_on = sent_on
+    grant.acceptance_deadline = letter.acceptance_deadline
     GRANT_FLOW.move(
         grant,
         S.LETTER_ISSUED,
         by=by,
         action="imdi.grant.reopened",
         organisation=grant.organisation,
-        fields=["acceptance_deadline"],
+        fields=["letter_sent_on", "acceptance_deadline"],
         reason=reason,
+        data={"version": letter.version},
+        follow_up=[_render_after_commit(letter)],
     )
-    return grant
+    return letter
 
 
 @transaction.atomic

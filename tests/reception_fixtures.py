@@ -32,7 +32,13 @@ ACCEPTANCE_FIELDS = {
 
 @pytest.fixture
 def year_2024(seeded):
-    return scheme_year_get(scheme_code=SchemeCode.RECEPTION, year=2024)
+    """The 2024 reception year, with a signer with budget authority named (the circular names
+    none, so the administrator does)."""
+    year = scheme_year_get(scheme_code=SchemeCode.RECEPTION, year=2024)
+    year.budget_authority_name = "Hanne Hansen"
+    year.budget_authority_title = "Avdelingsdirektør"
+    year.save(update_fields=["budget_authority_name", "budget_authority_title"])
+    return year
 
 
 def partnership(organisation, valid_from=dt.date(2024, 1, 1)):

@@ -229,3 +229,9 @@ class StaffListFilter(forms.Form):
             "focus_area_kind": data.get("kind") or "",
             "search": (data.get("q") or "").strip(),
         }
+
+
+class ReopenDeadlineField(forms.DateField):
+    """The new, dated deadline a reopening gives the applicant."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
+from imdi_grants.lib.deadlines import last_moment
 from schemes.models import FocusArea, SchemeYear
 
 MONEY = {"max_digits": 12, "decimal_places": 0, "validators": [MinValueValidator(Decimal("0"))]}
@@ -196,6 +197,15 @@ class Application(models.Model):
         blank=True,
         related_name="+",
     )
+    resubmission_deadline = models.DateField(
+        _("deadline for submitting again"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when IMDi reopens a submitted application; it replaces the round's deadline for "
+            "this application."
+        ),
+    )
     submission_count = models.PositiveSmallIntegerField(
         _("times submitted"),
         default=0,
@@ -215,6 +225,16 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.case_number or self.title or str(_("Untitled application"))
+
+    @property
+    def submission_deadline(self) -> dt.date | None:
+        """The round's deadline, or the one IMDi set when it reopened the application."""
+        return self.resubmission_deadline or self.scheme_year.application_deadline
+
+    @property
+    def submission_deadline_at(self) -> dt.datetime | None:
+        """23:59:59 Oslo time on the deadline day, for display."""
+        return last_moment(self.submission_deadline) if self.submission_deadline else None
 
     @property
     def is_draft(self) -> bool:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from grants.services import case_number_next
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
-from imdi_grants.lib.deadlines import is_before_deadline, last_moment
+from imdi_grants.lib.deadlines import is_before_deadline, last_moment, today_in_oslo
 from imdi_grants.lib.uploads import sniff
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from schemes.models import FocusArea, SchemeYear
@@ -212,7 +212,7 @@ def application_submit(
     at = at or timezone.now()
     application = lock(application, *RELATED)
     APPLICATION_FLOW.check(application, Status.SUBMITTED, by=by)
-    deadline = application.scheme_year.application_deadline
+    deadline = application.submission_deadline
     require(
         deadline is not None and is_before_deadline(deadline, at=at),
         # nb: Søknadsfristen var %(deadline)s. Søknaden kan ikke lenger sendes inn.
@@ -244,13 +244,22 @@ def application_submit(
 
 
 @transaction.atomic
-def application_reopen(*, application: Application, by: User, reason: str) -> Application:
-    """IMDi staff take a submitted application back to a draft so the applicant can change it;
-    the case number stays, and the next submission gets its own receipt."""
+def application_reopen(
+    *, application: Application, by: User, reason: str, deadline: dt.date | None
+) -> Application:
+    """IMDi staff take a submitted application back to a draft so the applicant can correct
+    it; the case number stays, the next submission gets its own receipt, and the reopening
+    carries its own dated deadline for submitting again (the round's may have passed)."""
     application = lock(application, *RELATED)
     APPLICATION_FLOW.check(application, Status.DRAFT, by=by)
     # nb: Oppgi hvorfor søknaden åpnes igjen.
     require(bool(reason.strip()), _("Give a reason for reopening the application."))
+    require(
+        deadline is not None and deadline >= today_in_oslo(),
+        # nb: Oppgi en ny frist for å sende inn søknaden igjen, i dag eller senere.
+        _("Give a new deadline for submitting the application again, today or later."),
+    )
+    application.resubmission_deadline = deadline
     application.handed_over_at = None
     application.handed_over_by = None
     APPLICATION_FLOW.move(
@@ -259,8 +268,9 @@ def application_reopen(*, application: Application, by: User, reason: str) -> Ap
         by=by,
         action="imdi.application.reopened",
         organisation=application.organisation,
-        fields=["handed_over_at", "handed_over_by", "updated_at"],
+        fields=["resubmission_deadline", "handed_over_at", "handed_over_by", "updated_at"],
         reason=reason.strip(),
+        data={"deadline": str(deadline)},
     )
     return application
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -343,8 +343,15 @@ def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_reopen(request.user, application):
         raise PermissionDenied
     reason = request.POST.get("reason", "")
+    deadline_field = forms.ReopenDeadlineField(required=False)
     try:
-        services.application_reopen(application=application, by=request.user, reason=reason)
+        deadline = deadline_field.clean(request.POST.get("deadline", ""))
+    except ValidationError:
+        deadline = None
+    try:
+        services.application_reopen(
+            application=application, by=request.user, reason=reason, deadline=deadline
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
         application = access.get_application_for_user(request.user, pk)
@@ -356,6 +363,7 @@ def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user,
                 events=audit_entries_for(subject=application),
                 reopen_reason=reason,
+                reopen_deadline=request.POST.get("deadline", ""),
             ),
             status=403 if exc.code == "forbidden" else 400,
         )

@@ -98,10 +98,10 @@ class PartnershipAgreement(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} ({self.valid_from:%d.%m.%Y})"
 
-    def is_valid_in(self, year: int) -> bool:
-        return self.valid_from <= dt.date(year, 12, 31) and (
-            self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)
-        )
+    def covers(self, start: dt.date, end: dt.date) -> bool:
+        """Valid on every day from ``start`` to ``end``: the grant year's part that the grant
+        covers (Rundskriv 06/2024 point 3); one that expires in January does not qualify."""
+        return self.valid_from <= start and (self.valid_to is None or self.valid_to >= end)
 
 
 class OfferStatus(models.TextChoices):

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from grants.access import can_sign as can_sign_grant
 from grants.access import is_staff
 from grants.models import Grant, GrantLetter, GrantStatus
-from grants.services import case_number_next, grant_create, grant_letter_issue
+from grants.services import (
+    case_number_next,
+    grant_create,
+    grant_letter_change,
+    grant_letter_issue,
+)
 from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
@@ -124,12 +129,19 @@ def partnership_agreement_register(
 
 
 def valid_partnership_agreement(
-    *, organisation: Organisation, year: int
+    *, organisation: Organisation, start: dt.date, end: dt.date
 ) -> PartnershipAgreement | None:
+    """A partnership agreement valid for the whole period the grant covers."""
     for agreement in organisation.partnership_agreements.all():
-        if agreement.is_valid_in(year):
+        if agreement.covers(start, end):
             return agreement
     return None
+
+
+def grant_period(*, year: int, agreement: ReceptionAgreement) -> tuple[dt.date, dt.date]:
+    """The part of the year the integration reception agreement covers."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return max(agreement.start_date, first), min(agreement.end_date or last, last)
 
 
 def offer_breakdown(*, offer: ReceptionOffer) -> list[MonthLine]:
@@ -171,8 +183,9 @@ def offer_send(*, organisation: Organisation, scheme_year: SchemeYear, by: User)
         _("%(organisation)s has no integration reception agreement in %(year)s.")
         % {"organisation": organisation, "year": year},
     )
+    start, end = grant_period(year=year, agreement=agreement)
     require(
-        valid_partnership_agreement(organisation=organisation, year=year) is not None,
+        valid_partnership_agreement(organisation=organisation, start=start, end=end) is not None,
         _(
             "%(organisation)s has no valid partnership agreement with the asylum reception "
             "centre, career centre and NAV office in %(year)s, so the grant cannot be offered."
@@ -336,23 +349,29 @@ def acceptance_letter_submit(
     return letter
 
 
-def _grant_period(offer: ReceptionOffer) -> tuple[dt.date, dt.date]:
-    """The part of the year the agreement covers."""
-    year = offer.scheme_year.year
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = max(offer.agreement.start_date, first)
-    end = min(offer.agreement.end_date or last, last)
-    return start, end
-
-
 @transaction.atomic
-def offer_grant(*, offer: ReceptionOffer, by: User, on: dt.date | None = None) -> GrantLetter:
+def offer_grant(
+    *, offer: ReceptionOffer, by: User, on: dt.date | None = None, seen: str | None = None
+) -> GrantLetter:
     """IMDi decides on the acceptance letter: the grant is created with the amount computed
     month by month and its first grant letter issued (rendered after commit)."""
     offer = lock(offer, *OFFER_RELATED)
-    OFFER_FLOW.check(offer, OfferStatus.GRANTED, by=by)
+    OFFER_FLOW.check(offer, OfferStatus.GRANTED, by=by, seen=seen)
+    starts_on, ends_on = grant_period(year=offer.scheme_year.year, agreement=offer.agreement)
+    require(
+        valid_partnership_agreement(organisation=offer.organisation, start=starts_on, end=ends_on)
+        is not None,
+        _(
+            "%(organisation)s has no partnership agreement valid from %(start)s to %(end)s, so "
+            "the grant letter cannot be issued (Rundskriv 06/2024 point 3)."
+        )
+        % {
+            "organisation": offer.organisation,
+            "start": starts_on.strftime("%d.%m.%Y"),
+            "end": ends_on.strftime("%d.%m.%Y"),
+        },
+    )
     amount = yearly_amount(offer_breakdown(offer=offer))
-    starts_on, ends_on = _grant_period(offer)
     grant = grant_create(
         case_number=offer.case_number,
         organisation=offer.organisation,
@@ -412,7 +431,12 @@ def change_request_submit(
 
 @transaction.atomic
 def change_request_decide(
-    *, change_request: ChangeRequest, by: User, approve: bool, comment: str = ""
+    *,
+    change_request: ChangeRequest,
+    by: User,
+    approve: bool,
+    comment: str = "",
+    seen: str | None = None,
 ) -> GrantLetter | None:
     """A caseworker approves or refuses a change request; approval records the new places and
     issues a new grant letter version with the new amount."""
@@ -430,6 +454,7 @@ def change_request_decide(
         subject=grant,
         fields=["decided_by", "decided_at", "decision_comment"],
         reason=comment,
+        seen=seen,
     )
     if not approve:
         return None
@@ -442,6 +467,6 @@ def change_request_decide(
             by=by,
         )
     amount = yearly_amount(offer_breakdown(offer=offer))
-    return grant_letter_issue(
+    return grant_letter_change(
         grant=grant, by=by, amount=amount, reason=comment or change_request.description
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.access import get_letter_for_user
-from grants.models import GrantStatus, PaymentStatus
+from grants.models import GrantLetter, GrantStatus, PaymentStatus
 from grants.resources import PaymentResource
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
@@ -151,6 +151,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = access.get_offer_for_user(request.user, pk)
     grant = offer.grant
     user = request.user
+    awaiting = grant.letter_awaiting_acceptance if grant else None
+    period = services.grant_period(year=offer.scheme_year.year, agreement=offer.agreement)
     events = list(audit_entries_for(subject=offer))
     if grant is not None:
         events = sorted([*events, *audit_entries_for(subject=grant)], key=lambda e: e.created_at)
@@ -171,16 +173,18 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "payments": grant.payments.order_by("due_on") if grant else [],
             "repayments": grant.repayments.all() if grant else [],
             "partnership": services.valid_partnership_agreement(
-                organisation=offer.organisation, year=offer.scheme_year.year
+                organisation=offer.organisation,
+                start=period[0],
+                end=period[1],
             ),
+            "awaiting_letter": awaiting,
             "can_manage": access.can_manage(user),
             "can_sign": access.can_sign(user, offer),
             "can_fill": access.can_fill_acceptance_letter(user, offer) and offer.is_offered,
             "can_issue": access.can_manage(user) and offer.grant is None and not offer.is_offered,
-            "can_accept": grant is not None
+            "can_accept": awaiting is not None
             and access.can_sign(user, offer)
-            and grant.is_awaiting_acceptance
-            and is_before_deadline(grant.acceptance_deadline),
+            and is_before_deadline(awaiting.acceptance_deadline),
             "can_reopen": grant is not None
             and access.can_manage(user)
             and grant.status == GrantStatus.LAPSED,
@@ -256,7 +260,7 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
 
     def issue(offer):
-        services.offer_grant(offer=offer, by=request.user)
+        services.offer_grant(offer=offer, by=request.user, seen=request.POST.get("seen"))
         messages.success(request, _("The grant letter is issued; the PDF is being made."))
 
     return _on_grant(request, pk, issue)
@@ -266,7 +270,10 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     def do_accept(offer):
-        grant_services.grant_accept(grant=_grant_of(offer), by=request.user)
+        letter = get_object_or_404(
+            GrantLetter, grant=_grant_of(offer), pk=request.POST.get("letter") or 0
+        )
+        grant_services.letter_accept(letter=letter, by=request.user)
         messages.success(request, _("The grant is accepted. Thank you."))
 
     return _on_grant(request, pk, do_accept)
@@ -280,7 +287,10 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
     def do_reopen(offer):
         grant_services.grant_reopen(
-            grant=_grant_of(offer), by=request.user, reason=form.data.get("reason", "")
+            grant=_grant_of(offer),
+            by=request.user,
+            reason=form.data.get("reason", ""),
+            seen=request.POST.get("seen"),
         )
         messages.success(request, _("The grant is reopened with a new acceptance deadline."))
 
@@ -324,6 +334,7 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 approve=form.cleaned_data["approve"],
                 comment=form.cleaned_data["comment"],
+                seen=request.POST.get("seen"),
             )
             messages.success(request, _("The change request is decided."))
         except DomainError as exc:

@@ -32,6 +32,10 @@ ACTIONS = {
     # Grants, both schemes (grants/services.py)
     "imdi.grant.created": _("Grant decided"),
     "imdi.grant.letter_issued": _("Grant letter issued"),
+    "imdi.grant.letter_changed": _("Changed grant letter issued"),
+    "imdi.grant.letter_superseded": _("Grant letter replaced by a later version"),
+    "imdi.grant.letter_accepted": _("Grant letter accepted"),
+    "imdi.grant.letter_lapsed": _("Grant letter not accepted in time"),
     "imdi.grant.accepted": _("Grant accepted"),
     "imdi.grant.lapsed": _("Grant lapsed: not accepted in time"),
     "imdi.grant.reopened": _("Lapsed grant reopened"),

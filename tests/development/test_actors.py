@@ -3,6 +3,8 @@ or a beat job would), it refuses with a DomainError and changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -50,7 +52,13 @@ def refused(call, **kwargs) -> DomainError:
 @pytest.mark.parametrize("persona", ["applicant", "signatory", "outsider", None])
 def test_only_imdi_staff_reopen(request, submitted, persona):
     by = request.getfixturevalue(persona) if persona else None
-    error = refused(application_reopen, application=submitted, by=by, reason="Feil")
+    error = refused(
+        application_reopen,
+        application=submitted,
+        by=by,
+        reason="Feil",
+        deadline=dt.date(2099, 1, 1),
+    )
     assert error.code == "forbidden"
     assert Application.objects.get(pk=submitted.pk).status == Status.SUBMITTED
     assert not AuditEntry.objects.filter(action="imdi.application.reopened").exists()
@@ -59,9 +67,10 @@ def test_only_imdi_staff_reopen(request, submitted, persona):
 @pytest.mark.parametrize("persona", ["caseworker", "administrator"])
 def test_imdi_staff_reopen_with_a_reason(request, submitted, persona):
     by = request.getfixturevalue(persona)
-    error = refused(application_reopen, application=submitted, by=by, reason="  ")
+    later = dt.date(2099, 1, 1)
+    error = refused(application_reopen, application=submitted, by=by, reason="  ", deadline=later)
     assert error.code == "refused"
-    assert application_reopen(application=submitted, by=by, reason="Feil").is_draft
+    assert application_reopen(application=submitted, by=by, reason="Feil", deadline=later).is_draft
 
 
 @pytest.mark.parametrize("persona", ["applicant", "outsider", "partner", "caseworker", None])

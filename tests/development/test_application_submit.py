@@ -14,6 +14,7 @@ from applications.development.services import (
     application_update_draft,
 )
 from imdi_grants.audit.models import AuditEntry
+from imdi_grants.lib.deadlines import OSLO
 from imdi_grants.lib.workflow import DomainError
 from tests.factories import ApplicationFactory
 
@@ -94,9 +95,13 @@ def test_a_submitted_application_cannot_be_edited(client, complete, applicant, s
 def test_a_caseworker_reopens_and_the_case_number_stays(complete, applicant, signatory, caseworker):
     application_submit(application=complete, by=signatory, at=IN_TIME)
     with pytest.raises(DomainError) as exc:
-        application_reopen(application=complete, by=applicant, reason="Feil")
+        application_reopen(
+            application=complete, by=applicant, reason="Feil", deadline=dt.date(2025, 2, 19)
+        )
     assert exc.value.code == "forbidden"
-    application = application_reopen(application=complete, by=caseworker, reason="Feil budsjett")
+    application = application_reopen(
+        application=complete, by=caseworker, reason="Feil budsjett", deadline=dt.date(2099, 1, 1)
+    )
     assert application.status == Status.DRAFT
     application_update_draft(application=application, by=applicant, fields={"title": "Rettet"})
     application = application_submit(
@@ -123,5 +128,55 @@ def test_only_a_caseworker_reopens_through_the_page(client, complete, signatory,
     client.force_login(signatory)
     assert client.post(url, {"reason": "Vil endre"}).status_code == 403
     client.force_login(caseworker)
-    assert client.post(url, {"reason": "Feil i budsjettet"}).status_code == 302
+    assert (
+        client.post(url, {"reason": "Feil i budsjettet", "deadline": "2099-03-10"}).status_code
+        == 302
+    )
     assert Application.objects.get(pk=complete.pk).is_draft
+
+
+def test_reopened_after_the_deadline_it_can_be_submitted_again_by_its_own_deadline(
+    complete, applicant, signatory, caseworker, time_machine
+):
+    """Issue 8: an application submitted in time and reopened after the round's deadline must
+    not be lost; the reopening carries its own dated deadline, shown to the applicant."""
+    application_submit(application=complete, by=signatory, at=IN_TIME)
+    time_machine.move_to(dt.datetime(2025, 3, 3, 9, tzinfo=OSLO))
+    with pytest.raises(DomainError, match="ny frist"):
+        application_reopen(
+            application=complete, by=caseworker, reason="Rett budsjett", deadline=None
+        )
+    with pytest.raises(DomainError, match="ny frist"):
+        application_reopen(
+            application=complete,
+            by=caseworker,
+            reason="Rett budsjett",
+            deadline=dt.date(2025, 3, 2),
+        )
+    application = application_reopen(
+        application=complete, by=caseworker, reason="Rett budsjett", deadline=dt.date(2025, 3, 10)
+    )
+    assert application.submission_deadline == dt.date(2025, 3, 10)
+    application_update_draft(application=application, by=applicant, fields={"title": "Rettet"})
+    late = dt.datetime(2025, 3, 11, 0, 0, tzinfo=OSLO)
+    with pytest.raises(DomainError, match=r"10\.03\.2025"):
+        application_submit(application=application, by=signatory, at=late)
+    application = application_submit(
+        application=application, by=signatory, at=dt.datetime(2025, 3, 10, 23, 59, tzinfo=OSLO)
+    )
+    assert application.status == Status.SUBMITTED
+    assert application.submission_count == 2
+
+
+def test_the_reopening_deadline_is_shown_to_the_applicant(
+    client, complete, applicant, signatory, caseworker
+):
+    application_submit(application=complete, by=signatory, at=IN_TIME)
+    client.force_login(caseworker)
+    client.post(
+        reverse("development:reopen", args=[complete.pk]),
+        {"reason": "Rett budsjett", "deadline": "2099-03-10"},
+    )
+    client.force_login(applicant)
+    page = client.get(reverse("development:detail", args=[complete.pk])).content.decode()
+    assert "10. mars 2099" in page

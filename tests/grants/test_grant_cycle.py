@@ -178,6 +178,8 @@ def test_a_development_grant_with_two_terms_and_its_reports(
     """Issue 7: a development grant on the shared models alone: a two-term payment plan from the
     year's configuration, and the status and annual reports from its report deadlines."""
     year = scheme_year_get(scheme_code=SchemeCode.DEVELOPMENT, year=2025)
+    year.budget_authority_name = "Hanne Hansen"
+    year.save(update_fields=["budget_authority_name"])
     grant = services.grant_create(
         case_number="2025/00042",
         organisation=municipality,

@@ -95,8 +95,9 @@ def test_the_municipality_sees_its_own_grant_and_letter(client, issued, applican
 
 def test_an_applicant_cannot_accept_but_a_signatory_can(client, issued, applicant, signatory):
     url = reverse("reception:accept", args=[issued.pk])
+    letter = {"letter": issued.grant.letters.get().pk}
     client.force_login(applicant)
-    client.post(url)
+    client.post(url, letter)
     issued.grant.refresh_from_db()
     assert issued.grant.status == GrantStatus.LETTER_ISSUED
     page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
@@ -104,7 +105,7 @@ def test_an_applicant_cannot_accept_but_a_signatory_can(client, issued, applican
     client.force_login(signatory)
     page = client.get(reverse("reception:grant_detail", args=[issued.pk])).content.decode()
     assert url in page
-    client.post(url)
+    client.post(url, letter)
     issued.grant.refresh_from_db()
     assert issued.grant.status == GrantStatus.ACCEPTED
 
