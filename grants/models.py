@@ -170,7 +170,13 @@ class GrantLetter(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.AWAITING
     )
-    acceptance_deadline = models.DateField(_("acceptance deadline"))
+    sent_on = models.DateField(_("sent"), null=True, blank=True)
+    acceptance_deadline = models.DateField(
+        _("acceptance deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Counted from the day the letter was sent; none while it is being sent."),
+    )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

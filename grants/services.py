@@ -12,9 +12,11 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,7 @@ from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
 from imdi_grants.lib.tasks import enqueue
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor, system
+from imdi_grants.outbox.services import message_queue
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_mark_letters_issued
 
@@ -162,11 +165,9 @@ def payment_plan_set(*, grant: Grant) -> list[Payment]:
     return plan
 
 
-def _letter_new(
-    grant: Grant, *, kind: str, amount: Decimal, sent_on: dt.date, reason: str = ""
-) -> GrantLetter:
-    """The next version of the grant's letter, signed by the year's budget authority, with its
-    own acceptance deadline (the year's window after the letter is sent). Earlier versions still
+def _letter_new(grant: Grant, *, kind: str, amount: Decimal, reason: str = "") -> GrantLetter:
+    """The next version of the grant's letter, signed by the year's budget authority. Its
+    acceptance deadline is set when it is sent (``grant_letter_send``). Earlier versions still
     awaiting acceptance are replaced."""
     scheme_year = grant.scheme_year
     require(
@@ -195,7 +196,6 @@ def _letter_new(
         version=version,
         kind=kind,
         amount=amount,
-        acceptance_deadline=sent_on + dt.timedelta(days=scheme_year.acceptance_window_days),
         signed_by=scheme_year.budget_authority_name,
         signer_title=scheme_year.budget_authority_title,
         reason=reason,
@@ -203,19 +203,18 @@ def _letter_new(
     )
 
 
-def _render_after_commit(letter: GrantLetter) -> tuple:
-    from .tasks import grant_letter_render
+def _deliver_after_commit(letter: GrantLetter) -> tuple:
+    from .tasks import grant_letter_deliver
 
-    return (grant_letter_render, letter.pk)
+    return (grant_letter_deliver, letter.pk)
 
 
 @transaction.atomic
-def grant_letter_issue(
-    *, grant: Grant, by: User, on: dt.date | None = None, seen: str | None = None
-) -> GrantLetter:
-    """Issue the grant's first letter (tilskuddsbrev); the PDF is rendered by a task after
-    commit and the payment plan follows the amount. A new version comes only from a change
-    (``grant_letter_change``) or a reopening (``grant_reopen``)."""
+def grant_letter_issue(*, grant: Grant, by: User, seen: str | None = None) -> GrantLetter:
+    """Issue the grant's first letter (tilskuddsbrev); after commit a task renders the PDF and
+    sends it (``grant_letter_send``), and the acceptance deadline runs from then. The payment
+    plan follows the amount. A new version comes only from a change (``grant_letter_change``) or
+    a reopening (``grant_reopen``)."""
     require_actor(access.is_staff(by))
     grant = lock(grant, *GRANT_RELATED)
     GRANT_FLOW.check(grant, S.LETTER_ISSUED, by=by, seen=seen)
@@ -224,10 +223,9 @@ def grant_letter_issue(
         _("The grant letter has already been issued."),
         code="stale",
     )
-    sent_on = on or today_in_oslo()
-    letter = _letter_new(grant, kind=LetterKind.GRANT, amount=grant.amount, sent_on=sent_on)
-    grant.letter_sent_on = sent_on
-    grant.acceptance_deadline = letter.acceptance_deadline
+    letter = _letter_new(grant, kind=LetterKind.GRANT, amount=grant.amount)
+    grant.letter_sent_on = None
+    grant.acceptance_deadline = None
     payment_plan_set(grant=grant)
     scheme_year_mark_letters_issued(scheme_year=grant.scheme_year, at=timezone.now())
     GRANT_FLOW.move(
@@ -238,15 +236,13 @@ def grant_letter_issue(
         organisation=grant.organisation,
         fields=["letter_sent_on", "acceptance_deadline"],
         data={"version": letter.version, "amount": str(grant.amount)},
-        follow_up=[_render_after_commit(letter)],
+        follow_up=[_deliver_after_commit(letter)],
     )
     return letter
 
 
 @transaction.atomic
-def grant_letter_change(
-    *, grant: Grant, by: User, amount: Decimal, reason: str, on: dt.date | None = None
-) -> GrantLetter:
+def grant_letter_change(*, grant: Grant, by: User, amount: Decimal, reason: str) -> GrantLetter:
     """A changed grant letter after IMDi consented to a change of the basis for the grant.
 
     Before acceptance the change simply replaces the letter awaiting acceptance. After
@@ -258,14 +254,11 @@ def grant_letter_change(
         grant.status in (S.LETTER_ISSUED, S.ACCEPTED, S.PAID),
         _("A changed letter can be issued once the grant letter has been sent."),
     )
-    sent_on = on or today_in_oslo()
-    letter = _letter_new(
-        grant, kind=LetterKind.CHANGE, amount=amount, sent_on=sent_on, reason=reason
-    )
+    letter = _letter_new(grant, kind=LetterKind.CHANGE, amount=amount, reason=reason)
     if grant.status == S.LETTER_ISSUED:
         grant.amount = amount
-        grant.letter_sent_on = sent_on
-        grant.acceptance_deadline = letter.acceptance_deadline
+        grant.letter_sent_on = None
+        grant.acceptance_deadline = None
         grant.save(update_fields=["amount", "letter_sent_on", "acceptance_deadline"])
         payment_plan_set(grant=grant)
     audit_log(
@@ -276,7 +269,7 @@ def grant_letter_change(
         reason=reason,
         data={"version": letter.version, "amount": str(amount)},
     )
-    enqueue(*_render_after_commit(letter))
+    enqueue(*_deliver_after_commit(letter))
     return letter
 
 
@@ -325,13 +318,79 @@ def grant_letter_render(*, letter_id: int) -> bool:
 
 
 @transaction.atomic
+def grant_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
+    """Send a letter once: date it, start its acceptance deadline from that day (the year's
+    acceptance window), and queue an e-mail with a link to each of the recipient's users (the
+    outbox delivers it). The PDF is rendered after, with that date and deadline. A letter
+    replaced before it went out is not sent."""
+    letter = (
+        GrantLetter.objects.select_for_update(of=("self",))
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=letter_id)
+    )
+    if letter.sent_on is not None or letter.status != LetterStatus.AWAITING:
+        return False
+    grant = lock(letter.grant, *GRANT_RELATED)
+    letter.sent_on = on or today_in_oslo()
+    letter.acceptance_deadline = letter.sent_on + dt.timedelta(
+        days=grant.scheme_year.acceptance_window_days
+    )
+    letter.save(update_fields=["sent_on", "acceptance_deadline"])
+    if grant.status == S.LETTER_ISSUED:
+        grant.letter_sent_on = letter.sent_on
+        grant.acceptance_deadline = letter.acceptance_deadline
+        grant.save(update_fields=["letter_sent_on", "acceptance_deadline"])
+    link = settings.PORTAL_BASE_URL + reverse("grants:grant_detail", args=[grant.pk])
+    for membership in grant.organisation.memberships.select_related("user"):
+        message_queue(
+            key=f"letter:{letter.pk}:user:{membership.user_id}",
+            recipient=membership.user,
+            template="grants/email/letter",
+            context={"letter": letter, "grant": grant, "link": link},
+            language=grant.organisation.letter_language,
+        )
+    audit_log(
+        subject=grant,
+        action="imdi.grant.letter_sent",
+        actor=None,
+        organisation=grant.organisation,
+        data={
+            "version": letter.version,
+            "sent_on": str(letter.sent_on),
+            "acceptance_deadline": str(letter.acceptance_deadline),
+        },
+    )
+    return True
+
+
+def letters_sweep(*, now: dt.datetime | None = None) -> int:
+    """Deliver again the letters not yet rendered or sent some minutes after they were issued
+    (the broker was down, a worker died); run every few minutes by beat."""
+    from .tasks import grant_letter_deliver
+
+    before = (now or timezone.now()) - dt.timedelta(minutes=5)
+    stuck = GrantLetter.objects.filter(status=LetterStatus.AWAITING, created_at__lt=before).filter(
+        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
+    )
+    count = 0
+    for pk in stuck.values_list("pk", flat=True)[:200]:
+        grant_letter_deliver.delay(pk)
+        count += 1
+    return count
+
+
+@transaction.atomic
 def letter_accept(*, letter: GrantLetter, by: User, at: dt.datetime | None = None) -> GrantLetter:
     """A signatory accepts a letter before its deadline (end of day, Oslo time). The first
     letter makes the grant accepted and creates the reports it owes; a changed letter to an
     accepted grant makes the change take effect (amount and payment plan)."""
     letter = lock(letter, "grant__organisation", "grant__scheme_year__scheme")
     grant = lock(letter.grant, *GRANT_RELATED)
-    require_actor(access.can_sign(by, grant))
+    LETTER_FLOW.check(letter, LetterStatus.ACCEPTED, by=by, seen=LetterStatus.AWAITING)
+    require(
+        letter.acceptance_deadline is not None,
+        _("The grant letter is still being sent; try again in a few minutes."),
+    )
     require(
         is_before_deadline(letter.acceptance_deadline, at=at),
         _("The deadline for acceptance was %(deadline)s; the grant can no longer be accepted.")
@@ -415,18 +474,15 @@ def grants_lapse_overdue(*, at: dt.datetime | None = None) -> int:
 @transaction.atomic
 def grant_reopen(*, grant: Grant, by: User, reason: str, seen: str | None = None) -> GrantLetter:
     """A caseworker reopens a lapsed grant with a reason: a new letter version states the new
-    acceptance deadline, counted from today."""
+    acceptance deadline, counted from the day it is sent."""
     require_actor(access.is_staff(by))
     grant = lock(grant, *GRANT_RELATED)
     GRANT_FLOW.check(grant, S.LETTER_ISSUED, by=by, seen=seen)
     require(grant.status == S.LAPSED, _("Only a lapsed grant can be reopened."))
     require(bool(reason.strip()), _("Give a reason for reopening the grant."))
-    sent_on = today_in_oslo()
-    letter = _letter_new(
-        grant, kind=LetterKind.REOPENED, amount=grant.amount, sent_on=sent_on, reason=reason
-    )
-    grant.letter_sent_on = sent_on
-    grant.acceptance_deadline = letter.acceptance_deadline
+    letter = _letter_new(grant, kind=LetterKind.REOPENED, amount=grant.amount, reason=reason)
+    grant.letter_sent_on = None
+    grant.acceptance_deadline = None
     GRANT_FLOW.move(
         grant,
         S.LETTER_ISSUED,
@@ -436,7 +492,7 @@ def grant_reopen(*, grant: Grant, by: User, reason: str, seen: str | None = None
         fields=["letter_sent_on", "acceptance_deadline"],
         reason=reason,
         data={"version": letter.version},
-        follow_up=[_render_after_commit(letter)],
+        follow_up=[_deliver_after_commit(letter)],
     )
     return letter
 

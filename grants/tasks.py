@@ -4,11 +4,20 @@ from . import services
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def grant_letter_render(letter_id: int) -> None:
+def grant_letter_deliver(letter_id: int) -> None:
+    """Send the letter (which dates it and starts its deadline), then render its PDF with that
+    date and deadline; each step happens once, so a retry is harmless."""
+    services.grant_letter_send(letter_id=letter_id)
     services.grant_letter_render(letter_id=letter_id)
 
 
 @shared_task(acks_late=True)
+def letters_sweep() -> None:
+    """Every five minutes: deliver letters still not rendered or sent."""
+    services.letters_sweep()
+
+
+@shared_task(acks_late=True)
 def grants_lapse_overdue() -> None:
-    """Hourly: grants whose acceptance deadline has passed lapse."""
+    """Hourly: letters whose acceptance deadline has passed lapse."""
     services.grants_lapse_overdue()

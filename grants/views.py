@@ -18,4 +18,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if grant is None:
         raise Http404
-    return redirect(scheme_parts(scheme_code=grant.scheme_code).case_url(grant))
+    try:
+        parts = scheme_parts(scheme_code=grant.scheme_code)
+    except LookupError:  # the scheme has no case page yet
+        raise Http404 from None
+    return redirect(parts.case_url(grant))

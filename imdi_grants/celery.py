@@ -16,6 +16,7 @@ app.autodiscover_tasks(
     [
         "imdi_grants.accounts",
         "imdi_grants.audit",
+        "imdi_grants.outbox",
         "schemes",
         "grants",
         "applications.development",

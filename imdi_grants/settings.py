@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "import_export",
     "imdi_grants.accounts",
     "imdi_grants.audit",
+    "imdi_grants.outbox",
     "schemes",
     "grants",
     "applications.development",
@@ -148,6 +149,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks poll the database for what is due; there is no schedule entry per deadline.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "outbox-sweep": {
+        "task": "imdi_grants.outbox.tasks.messages_sweep",
+        "schedule": 5 * 60,
+    },
+    "grants-sweep": {
+        "task": "grants.tasks.letters_sweep",
+        "schedule": 5 * 60,
+    },
     "grants-lapse": {
         "task": "grants.tasks.grants_lapse_overdue",
         "schedule": 60 * 60,  # hourly; a grant lapses the first run after its deadline day

@@ -73,9 +73,12 @@ def offer(year_2024, municipality, caseworker):
 
 
 def issue(offer, signatory, caseworker, on=dt.date(2024, 2, 1)):
-    """The acceptance letter submitted and the grant letter issued; returns the letter."""
+    """The acceptance letter submitted and the grant letter issued and sent ``on`` (as the task
+    does after commit, which a test's transaction never reaches); returns the letter."""
     services.acceptance_letter_submit(offer=offer, by=signatory, fields=ACCEPTANCE_FIELDS)
-    letter = services.offer_grant(offer=offer, by=caseworker, on=on)
+    letter = services.offer_grant(offer=offer, by=caseworker)
+    grant_services.grant_letter_send(letter_id=letter.pk, on=on)
+    letter.refresh_from_db()
     offer.refresh_from_db()
     return letter
 

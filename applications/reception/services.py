@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
+from imdi_grants.outbox.services import message_queue
 from schemes.models import SchemeYear
 
 from .calculation import MonthLine, PlacePeriod, monthly_breakdown, yearly_amount
@@ -215,6 +217,15 @@ def offer_send(*, organisation: Organisation, scheme_year: SchemeYear, by: User)
         new_status=offer.status,
         data={"amount": str(offer.amount)},
     )
+    link = settings.PORTAL_BASE_URL + reverse("reception:grant_detail", args=[offer.pk])
+    for membership in organisation.memberships.select_related("user"):
+        message_queue(
+            key=f"offer:{offer.pk}:user:{membership.user_id}",
+            recipient=membership.user,
+            template="reception/email/offer",
+            context={"offer": offer, "link": link},
+            language=organisation.letter_language,
+        )
     return offer
 
 
@@ -350,9 +361,7 @@ def acceptance_letter_submit(
 
 
 @transaction.atomic
-def offer_grant(
-    *, offer: ReceptionOffer, by: User, on: dt.date | None = None, seen: str | None = None
-) -> GrantLetter:
+def offer_grant(*, offer: ReceptionOffer, by: User, seen: str | None = None) -> GrantLetter:
     """IMDi decides on the acceptance letter: the grant is created with the amount computed
     month by month and its first grant letter issued (rendered after commit)."""
     offer = lock(offer, *OFFER_RELATED)
@@ -393,7 +402,7 @@ def offer_grant(
         fields=["grant", "amount"],
         data={"amount": str(amount)},
     )
-    return grant_letter_issue(grant=grant, by=by, on=on)
+    return grant_letter_issue(grant=grant, by=by)
 
 
 @transaction.atomic

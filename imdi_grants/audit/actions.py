@@ -33,6 +33,7 @@ ACTIONS = {
     "imdi.grant.created": _("Grant decided"),
     "imdi.grant.letter_issued": _("Grant letter issued"),
     "imdi.grant.letter_changed": _("Changed grant letter issued"),
+    "imdi.grant.letter_sent": _("Grant letter sent to the recipient"),
     "imdi.grant.letter_superseded": _("Grant letter replaced by a later version"),
     "imdi.grant.letter_accepted": _("Grant letter accepted"),
     "imdi.grant.letter_lapsed": _("Grant letter not accepted in time"),

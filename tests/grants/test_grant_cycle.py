@@ -56,7 +56,8 @@ def test_the_beat_task_lapses_each_overdue_grant_once(issued_grant, caseworker, 
     issued_grant.refresh_from_db()
     assert issued_grant.status == GrantStatus.LAPSED
     assert AuditEntry.objects.filter(action="imdi.grant.lapsed").count() == 1
-    services.grant_reopen(grant=issued_grant, by=caseworker, reason="Kommunen var syk")
+    letter = services.grant_reopen(grant=issued_grant, by=caseworker, reason="Kommunen var syk")
+    services.grant_letter_send(letter_id=letter.pk)
     issued_grant.refresh_from_db()
     assert issued_grant.status == GrantStatus.LETTER_ISSUED
     assert issued_grant.acceptance_deadline == dt.date(2024, 3, 1)
@@ -191,7 +192,8 @@ def test_a_development_grant_with_two_terms_and_its_reports(
         by=caseworker,
         planned_years={2026: Decimal("600000")},
     )
-    services.grant_letter_issue(grant=grant, by=caseworker, on=dt.date(2025, 4, 1))
+    letter = services.grant_letter_issue(grant=grant, by=caseworker)
+    services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
     plan = list(grant.payments.order_by("due_on").values_list("term", "due_on", "amount"))
     assert plan == [
         ("spring", dt.date(2025, 5, 15), Decimal("375001")),

@@ -34,9 +34,12 @@ def _change(grant, signatory, caseworker, places=40):
         places=places,
         places_from=dt.date(2024, 7, 1),
     )
-    return reception.change_request_decide(
+    letter = reception.change_request_decide(
         change_request=request, by=caseworker, approve=True, comment="Godkjent"
     )
+    services.grant_letter_send(letter_id=letter.pk, on=dt.date(2024, 7, 1))
+    letter.refresh_from_db()
+    return letter
 
 
 def test_an_approved_change_does_not_cost_an_accepted_grant(accepted_grant, signatory, caseworker):
@@ -58,7 +61,7 @@ def test_an_approved_change_does_not_cost_an_accepted_grant(accepted_grant, sign
 
 def test_accepting_the_change_makes_it_take_effect(accepted_grant, signatory, caseworker):
     change = _change(accepted_grant, signatory, caseworker)
-    services.letter_accept(letter=change, by=signatory)
+    services.letter_accept(letter=change, by=signatory, at=dt.datetime(2024, 7, 2, 12, tzinfo=OSLO))
     accepted_grant.refresh_from_db()
     assert accepted_grant.status == GrantStatus.ACCEPTED
     assert accepted_grant.amount == Decimal("1156140")
@@ -75,7 +78,7 @@ def test_a_second_change_replaces_the_first_still_waiting(accepted_grant, signat
     with pytest.raises(DomainError) as stale:
         services.letter_accept(letter=first, by=signatory)
     assert stale.value.code == "stale"
-    services.letter_accept(letter=second, by=signatory)
+    services.letter_accept(letter=second, by=signatory, at=dt.datetime(2024, 7, 2, 12, tzinfo=OSLO))
 
 
 def test_reopening_sends_a_new_letter_with_the_new_deadline(issued_grant, caseworker, time_machine):
@@ -87,6 +90,9 @@ def test_reopening_sends_a_new_letter_with_the_new_deadline(issued_grant, casewo
         grant=issued_grant, by=caseworker, reason="Kommunen var syk", seen=GrantStatus.LAPSED
     )
     assert (letter.version, letter.kind) == (2, LetterKind.REOPENED)
+    assert letter.acceptance_deadline is None, "the deadline runs from when it is sent"
+    services.grant_letter_send(letter_id=letter.pk)
+    letter.refresh_from_db()
     assert letter.acceptance_deadline == dt.date(2024, 3, 5)
     assert "5. mars 2024" in _pdf_text(letter)
     assert issued_grant.letters.get(version=1).status == LetterStatus.LAPSED

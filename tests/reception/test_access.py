@@ -11,7 +11,7 @@ from applications.reception import services
 from applications.reception.models import OfferStatus
 from grants import services as grant_services
 from grants.models import GrantStatus
-from tests.reception_fixtures import ACCEPTANCE_FIELDS, partnership
+from tests.reception_fixtures import ACCEPTANCE_FIELDS, issue, partnership
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def issued(offer, signatory, caseworker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         letter = services.offer_grant(offer=offer, by=caseworker)
     grant_services.grant_letter_render(letter_id=letter.pk)
+    grant_services.grant_letter_send(letter_id=letter.pk)
     offer.refresh_from_db()
     return offer
 
@@ -116,8 +117,7 @@ def test_an_applicant_cannot_request_a_change(client, issued, applicant):
 
 
 def test_after_the_deadline_the_acceptance_button_is_gone(client, offer, signatory, caseworker):
-    services.acceptance_letter_submit(offer=offer, by=signatory, fields=ACCEPTANCE_FIELDS)
-    services.offer_grant(offer=offer, by=caseworker, on=dt.date(2024, 2, 1))
+    issue(offer, signatory, caseworker, on=dt.date(2024, 2, 1))
     client.force_login(signatory)
     page = client.get(reverse("reception:grant_detail", args=[offer.pk])).content.decode()
     assert reverse("reception:accept", args=[offer.pk]) not in page
