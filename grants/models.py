@@ -184,6 +184,12 @@ class GrantLetter(models.Model):
     signed_by = models.CharField(_("signed by (budget authority)"), max_length=200)
     signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     reason = models.TextField(_("why this version"), blank=True)
+    details = models.JSONField(
+        _("the scheme's part of the letter"),
+        default=dict,
+        blank=True,
+        help_text=_("Taken when the letter is issued, e.g. the rate and the monthly breakdown."),
+    )
     amount = models.DecimalField(_("amount (NOK)"), **MONEY)
     language = models.CharField(_("language"), max_length=5)
     file = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)

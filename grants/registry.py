@@ -13,17 +13,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Grant
+    from .models import Grant, GrantLetter
 
 
 @dataclass(frozen=True)
 class SchemeParts:
-    """What a scheme's own app adds to the shared grant: its grant letter's template and the
-    scheme's part of the letter's context (for the reception grant, the monthly breakdown), and
-    where the grant's case page is."""
+    """What a scheme's own app adds to the shared grant: its grant letter's template; the
+    scheme's part of a letter, taken as JSON when the letter is issued (``letter_details``, for
+    the reception grant the rate and the monthly breakdown) and turned into the template's
+    context (``letter_context``), so a letter and the pages showing it always say what was
+    issued, whatever the configuration says later; and where the grant's case page is."""
 
     letter_template: str
-    letter_context: Callable[[Grant], dict[str, Any]]
+    letter_details: Callable[[Grant], dict[str, Any]]
+    letter_context: Callable[[GrantLetter], dict[str, Any]]
     case_url: Callable[[Grant], str]
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from imdi_grants.accounts.models import User
 
 from .access import grants_visible_to
-from .models import Grant, GrantLetter, GrantStatus, Payment, PaymentStatus
+from .models import Grant, GrantLetter, GrantStatus, LetterStatus, Payment, PaymentStatus
 
 
 def grant_list(
@@ -43,3 +43,17 @@ def payment_list(*, scheme_code: str | None = None, year: int | None = None) -> 
     if year:
         qs = qs.filter(grant__scheme_year__year=year)
     return qs.order_by("payment_date", "grant__case_number")
+
+
+def letters_affected_by_amendment(*, scheme_year_id: int) -> QuerySet[GrantLetter]:
+    """The letters in force on a year's grants (accepted, or waiting to be): what an amendment
+    of the year's rate or deadlines would make disagree with the configuration."""
+    return (
+        GrantLetter.objects.filter(
+            grant__scheme_year_id=scheme_year_id,
+            status__in=[LetterStatus.AWAITING, LetterStatus.ACCEPTED],
+        )
+        .select_related("grant__organisation")
+        .prefetch_related("grant__payments")
+        .order_by("grant__case_number", "version")
+    )

@@ -191,11 +191,16 @@ def _letter_new(grant: Grant, *, kind: str, amount: Decimal, reason: str = "") -
     version = (
         grant.letters.order_by("-version").values_list("version", flat=True).first() or 0
     ) + 1
+    try:
+        details = scheme_parts(scheme_code=grant.scheme_code).letter_details(grant)
+    except LookupError:  # a scheme whose letters come with a later issue
+        details = {}
     return GrantLetter.objects.create(
         grant=grant,
         version=version,
         kind=kind,
         amount=amount,
+        details=details,
         signed_by=scheme_year.budget_authority_name,
         signer_title=scheme_year.budget_authority_title,
         reason=reason,
@@ -289,7 +294,7 @@ def grant_letter_pdf(*, letter: GrantLetter) -> bytes:
                 "organisation": grant.organisation,
                 "scheme_year": grant.scheme_year,
                 "payments": grant.payments.order_by("due_on"),
-                **parts.letter_context(grant),
+                **parts.letter_context(letter),
             },
         )
     return HTML(string=html).write_pdf()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from imdi_grants.lib.workflow import DomainError
+from schemes.models import SchemeYear
+from schemes.services import scheme_year_amend as scheme_year_amend_service
+
+from . import selectors
 from .access import grants_visible_to
+from .forms import AmendYearForm
 from .registry import scheme_parts
 
 
@@ -23,3 +31,33 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except LookupError:  # the scheme has no case page yet
         raise Http404 from None
     return redirect(parts.case_url(grant))
+
+
+@login_required
+def scheme_year_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator amends a year's rate or acceptance window after its first letters:
+    the page lists the letters and payments the change affects before anything is saved."""
+    if not (request.user.is_authenticated and request.user.is_administrator):
+        raise Http404
+    scheme_year = get_object_or_404(SchemeYear.objects.select_related("scheme"), pk=pk)
+    form = AmendYearForm(request.POST or None, scheme_year=scheme_year)
+    affected = list(selectors.letters_affected_by_amendment(scheme_year_id=scheme_year.pk))
+    if request.method == "POST" and form.is_valid() and "confirm" in request.POST:
+        try:
+            scheme_year_amend_service(
+                scheme_year=scheme_year,
+                by=request.user,
+                values=form.changed_values(),
+                reason=form.cleaned_data["reason"],
+                affected=[f"{letter.grant.case_number} v{letter.version}" for letter in affected],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The year is amended; the audit trail names the letters."))
+            return redirect("grants:scheme_year_amend", pk=pk)
+    return render(
+        request,
+        "grants/scheme_year_amend.html",
+        {"scheme_year": scheme_year, "form": form, "affected": affected},
+    )

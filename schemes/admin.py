@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
-from import_export.admin import ImportExportModelAdmin
+
+from imdi_grants.accounts.admin import LabelledInlineFormSet, NorwegianImportExportAdmin
 
 from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 from .resources import SchemeYearResource
@@ -14,8 +15,11 @@ from .services import scheme_year_assert_editable, scheme_year_save
 class SchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "budget_chapter", "budget_post"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
-class LockedYearFormSet(forms.BaseInlineFormSet):
+
+class LockedYearFormSet(LabelledInlineFormSet):
     def clean(self) -> None:
         super().clean()
         if self.has_changed():
@@ -48,12 +52,12 @@ class SchemeYearForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.has_changed():
-            scheme_year_assert_editable(scheme_year=self.instance)
+            scheme_year_assert_editable(scheme_year=self.instance, changed=self.changed_data)
         return cleaned
 
 
 @admin.register(SchemeYear)
-class SchemeYearAdmin(ImportExportModelAdmin):
+class SchemeYearAdmin(NorwegianImportExportAdmin):
     form = SchemeYearForm
     resource_classes = [SchemeYearResource]
     inlines = [ReportDeadlineInline, PaymentTermInline, FocusAreaInline]
@@ -79,3 +83,6 @@ class SchemeYearAdmin(ImportExportModelAdmin):
 @admin.register(BasicAmount)
 class BasicAmountAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "amount", "is_demo"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}

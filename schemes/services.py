@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
+from imdi_grants.lib.workflow import require, require_actor
 
 from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 
@@ -162,14 +164,28 @@ def demo_years_configure(*, today: dt.date | None = None) -> list[SchemeYear]:
     return made
 
 
-def scheme_year_assert_editable(*, scheme_year: SchemeYear, today: dt.date | None = None) -> None:
+#: What a grant letter states and a payment follows: after the first letter of a year, these
+#: change only through an explicit, audited amendment (``scheme_year_amend``).
+FROZEN_AFTER_LETTERS = frozenset({"rate_per_place_per_month", "acceptance_window_days"})
+
+
+def scheme_year_assert_editable(
+    *,
+    scheme_year: SchemeYear,
+    changed: Iterable[str] | None = None,
+    today: dt.date | None = None,
+) -> None:
     """Refuse changes to a past year once letters have been issued on it: those letters and the
-    amounts in them must keep meaning what they said."""
+    amounts in them must keep meaning what they said. In the year itself, after the first
+    letter, the rate and the deadlines (``changed`` names the fields; None: anything, as the
+    inline rows of deadlines and payment terms) change only by amending the year."""
     if scheme_year.pk is None:
         return
     stored = SchemeYear.objects.get(pk=scheme_year.pk)
+    if stored.letters_issued_at is None:
+        return
     day = today or today_in_oslo()
-    if stored.letters_issued_at is not None and stored.year < day.year:
+    if stored.year < day.year:
         raise ValidationError(
             _(
                 "%(year)s is a past year and letters have been issued on its configuration, so "
@@ -178,6 +194,61 @@ def scheme_year_assert_editable(*, scheme_year: SchemeYear, today: dt.date | Non
             code="scheme_year_locked",
             params={"year": stored.year},
         )
+    if changed is None or FROZEN_AFTER_LETTERS & set(changed):
+        raise ValidationError(
+            _(
+                "Grant letters have been issued on %(year)s, so its rate, deadlines and payment "
+                "terms change only by amending the year, which shows the letters and payments "
+                "the change affects."
+            ),
+            code="scheme_year_frozen",
+            params={"year": stored.year},
+        )
+
+
+@transaction.atomic
+def scheme_year_amend(
+    *,
+    scheme_year: SchemeYear,
+    by: User,
+    values: dict[str, object],
+    reason: str,
+    affected: list[str],
+) -> SchemeYear:
+    """Amend a year after its first letters (an administrator, with a reason): the values
+    change, and the audit entry names the letters and payments it affects (``affected``, from
+    the caller that can see them). Issued letters keep their amounts until a changed letter."""
+    require_actor(by.is_authenticated and by.is_administrator)
+    unknown = set(values) - FROZEN_AFTER_LETTERS
+    if unknown:
+        raise ValueError(f"Not amendable: {sorted(unknown)}")
+    require(bool(reason.strip()), _("Give a reason for amending the year."))
+    scheme_year = SchemeYear.objects.select_for_update().get(pk=scheme_year.pk)
+    require(
+        scheme_year.year >= today_in_oslo().year or scheme_year.letters_issued_at is None,
+        _(
+            "%(year)s is a past year and letters have been issued on its configuration, so "
+            "it can no longer be changed. Make a correction in a new letter instead."
+        )
+        % {"year": scheme_year.year},
+    )
+    old = {name: str(getattr(scheme_year, name)) for name in values}
+    for name, value in values.items():
+        setattr(scheme_year, name, value)
+    scheme_year.full_clean()
+    scheme_year.save(update_fields=list(values))
+    audit_log(
+        subject=scheme_year,
+        action="imdi.scheme_year.amended",
+        actor=by,
+        reason=reason,
+        data={
+            "old": old,
+            "new": {name: str(value) for name, value in values.items()},
+            "affected": affected,
+        },
+    )
+    return scheme_year
 
 
 @transaction.atomic
@@ -185,7 +256,7 @@ def scheme_year_save(*, scheme_year: SchemeYear, by: User, changed: list[str]) -
     """Save an administrator's change to a year's configuration, with an audit entry."""
     if scheme_year.pk is not None:
         SchemeYear.objects.select_for_update().get(pk=scheme_year.pk)
-    scheme_year_assert_editable(scheme_year=scheme_year)
+    scheme_year_assert_editable(scheme_year=scheme_year, changed=changed)
     scheme_year.full_clean()
     scheme_year.save()
     audit_log(

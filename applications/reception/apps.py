@@ -15,7 +15,7 @@ class ReceptionConfig(AppConfig):
         from schemes.models import SchemeCode
 
         from .models import ChangeRequestStatus, OfferStatus
-        from .services import grant_case_url, grant_letter_context
+        from .services import grant_case_url, grant_letter_context, grant_letter_details
 
         register_statuses(OfferStatus)
         register_statuses(ChangeRequestStatus)
@@ -23,6 +23,7 @@ class ReceptionConfig(AppConfig):
             scheme_code=SchemeCode.RECEPTION,
             parts=SchemeParts(
                 letter_template="reception/grant_letter.html",
+                letter_details=grant_letter_details,
                 letter_context=grant_letter_context,
                 case_url=grant_case_url,
             ),

@@ -9,6 +9,7 @@ repayment are the shared ``grants.services``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -96,10 +97,26 @@ def agreement_register(
 
 @transaction.atomic
 def place_count_set(
-    *, agreement: ReceptionAgreement, valid_from: dt.date, places: int, by: User
+    *,
+    agreement: ReceptionAgreement,
+    valid_from: dt.date,
+    places: int,
+    by: User,
+    change_request: ChangeRequest | None = None,
 ) -> PlaceCount:
-    """Record a change in the number of places from a date (the history is kept)."""
+    """Record a change in the number of places from a date (the history is kept). Once a grant
+    exists for that year, its places change only through an approved change request, so a
+    letter's amount never silently disagrees with the places behind it."""
     require_actor(is_staff(by))
+    granted = agreement.offers.filter(scheme_year__year=valid_from.year, grant__isnull=False)
+    require(
+        change_request is not None or not granted.exists(),
+        _(
+            "A grant has been decided for %(year)s, so its places change only through a change "
+            "request from the municipality that IMDi approves."
+        )
+        % {"year": valid_from.year},
+    )
     count, _created = PlaceCount.objects.update_or_create(
         agreement=agreement, valid_from=valid_from, defaults={"places": places}
     )
@@ -161,9 +178,28 @@ def offer_breakdown(*, offer: ReceptionOffer) -> list[MonthLine]:
     )
 
 
-def grant_letter_context(grant: Grant) -> dict[str, object]:
-    """The reception grant's own part of the grant letter: the monthly breakdown."""
-    return {"lines": offer_breakdown(offer=grant.reception_offer)}
+def grant_letter_details(grant: Grant) -> dict[str, object]:
+    """The reception grant's part of a letter, as issued: the rate and the monthly breakdown."""
+    offer = grant.reception_offer
+    return {
+        "rate": str(offer.scheme_year.rate_per_place_per_month),
+        "lines": [
+            [line.year, line.month, line.place_days, line.days, str(line.amount)]
+            for line in offer_breakdown(offer=offer)
+        ],
+    }
+
+
+def grant_letter_context(letter: GrantLetter) -> dict[str, object]:
+    """The letter's rate and monthly breakdown as they were when it was issued."""
+    details = letter.details
+    return {
+        "rate": Decimal(details["rate"]),
+        "lines": [
+            MonthLine(year=y, month=m, place_days=p, days=d, amount=Decimal(a))
+            for y, m, p, d, a in details["lines"]
+        ],
+    }
 
 
 def grant_case_url(grant: Grant) -> str:
@@ -474,6 +510,7 @@ def change_request_decide(
             valid_from=change_request.places_from,
             places=change_request.places,
             by=by,
+            change_request=change_request,
         )
     amount = yearly_amount(offer_breakdown(offer=offer))
     return grant_letter_change(

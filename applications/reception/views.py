@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.access import get_letter_for_user
-from grants.models import GrantLetter, GrantStatus, PaymentStatus
+from grants.models import GrantLetter, GrantStatus, LetterStatus, PaymentStatus
 from grants.resources import PaymentResource
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
@@ -84,11 +84,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         if places_form.is_bound and places_form.is_valid():
-            services.place_count_set(
-                agreement=agreement, by=request.user, **places_form.cleaned_data
-            )
-            messages.success(request, _("The number of places is recorded."))
-            return redirect("reception:agreement_detail", pk=pk)
+            try:
+                services.place_count_set(
+                    agreement=agreement, by=request.user, **places_form.cleaned_data
+                )
+            except DomainError as exc:
+                places_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The number of places is recorded."))
+                return redirect("reception:agreement_detail", pk=pk)
         if partnership_form.is_bound and partnership_form.is_valid():
             services.partnership_agreement_register(
                 organisation=agreement.organisation,
@@ -162,7 +166,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "offer": offer,
             "grant": grant,
-            "lines": services.offer_breakdown(offer=offer),
+            **_amount_shown(offer, grant),
             "letters": grant_selectors.grant_letters(grant=grant) if grant else [],
             "acceptance_letter": AcceptanceLetter.objects.filter(offer=offer).first(),
             "change_requests": grant.change_requests.select_related("requested_by")
@@ -202,6 +206,24 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repayment_form": RepaymentForm(),
         },
     )
+
+
+def _amount_shown(offer, grant) -> dict:
+    """What the page shows as the grant's amount: as the letter in force issued it (the accepted
+    one, or the one awaiting acceptance before that), never a recomputation from today's
+    configuration; before any letter, the offer's computation."""
+    letters = grant.letters.order_by("-version") if grant else None
+    if grant is not None and grant.is_accepted:
+        letters = letters.filter(status=LetterStatus.ACCEPTED)
+    letter = letters.first() if letters is not None else None
+    if letter is not None and letter.details:
+        context = services.grant_letter_context(letter)
+        return {"lines": context["lines"], "rate": context["rate"], "shown_amount": letter.amount}
+    return {
+        "lines": services.offer_breakdown(offer=offer),
+        "rate": offer.scheme_year.rate_per_place_per_month,
+        "shown_amount": offer.amount,
+    }
 
 
 @login_required

@@ -11,6 +11,7 @@ ACTIONS = {
     "imdi.invitation.created": _("User invited"),
     "imdi.invitation.sent": _("Invitation e-mail sent"),
     "imdi.scheme_year.changed": _("Yearly scheme configuration changed"),
+    "imdi.scheme_year.amended": _("Year amended after its grant letters"),
     # Development-grant applications (applications/development/services.py)
     "imdi.application.created": _("Application started"),
     "imdi.application.handed_over": _("Application handed over for approval"),

@@ -123,8 +123,13 @@ def test_a_past_year_with_letters_cannot_change(seeded):
     with pytest.raises(ValidationError) as info:
         scheme_year_assert_editable(scheme_year=year, today=dt.date(2026, 1, 1))
     assert info.value.code == "scheme_year_locked"
-    # The current year stays editable until it is past.
-    scheme_year_assert_editable(scheme_year=year, today=dt.date(2024, 6, 1))
+    # In the year itself, what no letter states stays editable; the rate is frozen (issue 8).
+    scheme_year_assert_editable(scheme_year=year, changed=["circular"], today=dt.date(2024, 6, 1))
+    with pytest.raises(ValidationError) as info:
+        scheme_year_assert_editable(
+            scheme_year=year, changed=["rate_per_place_per_month"], today=dt.date(2024, 6, 1)
+        )
+    assert info.value.code == "scheme_year_frozen"
 
 
 def test_the_admin_refuses_the_change_with_a_clear_message(seeded, client, administrator):

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schemes.models import SchemeYear
+
+
+class AmendYearForm(forms.Form):
+    """The fields a year's letters state, with the reason the amendment is recorded with."""
+
+    rate_per_place_per_month = forms.DecimalField(
+        label=_("Rate per place per month (NOK)"), min_value=0, decimal_places=0, required=False
+    )
+    acceptance_window_days = forms.IntegerField(
+        label=_("Acceptance window (days)"), min_value=1, max_value=90
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, scheme_year: SchemeYear, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "rate_per_place_per_month": scheme_year.rate_per_place_per_month,
+                "acceptance_window_days": scheme_year.acceptance_window_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.scheme_year = scheme_year
+
+    def changed_values(self) -> dict[str, object]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("rate_per_place_per_month", "acceptance_window_days")
+            if self.cleaned_data[name] != getattr(self.scheme_year, name)
+        }
