@@ -12,9 +12,27 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.lib.deadlines import last_moment
+
+
+def in_written_standard(bokmal: str, nynorsk: str) -> str:
+    """A configured text in the active language: Nynorsk when that is active and given, else
+    Bokmål (every configured text has both; see ``require_nynorsk``)."""
+    return nynorsk if nynorsk and translation.get_language() == "nn" else bokmal
+
+
+def require_nynorsk(obj: models.Model, *pairs: tuple[str, str]) -> None:
+    """Every configured text exists in Bokmål and Nynorsk: refuse one given only in Bokmål."""
+    errors = {
+        nn: _("Give the text in Nynorsk too: letters to Nynorsk municipalities use it.")
+        for nb, nn in pairs
+        if getattr(obj, nb) and not getattr(obj, nn)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class SchemeCode(models.TextChoices):
@@ -27,6 +45,7 @@ class Scheme(models.Model):
 
     code = models.CharField(_("code"), max_length=20, choices=SchemeCode.choices, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_nn = models.CharField(_("name (Nynorsk)"), max_length=200, blank=True)
     budget_chapter = models.CharField(_("budget chapter"), max_length=4, blank=True)
     budget_post = models.CharField(_("budget post"), max_length=2, blank=True)
 
@@ -36,7 +55,10 @@ class Scheme(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return in_written_standard(self.name, self.name_nn)
+
+    def clean(self) -> None:
+        require_nynorsk(self, ("name", "name_nn"))
 
 
 class SchemeYear(models.Model):
@@ -213,6 +235,7 @@ class FocusArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=300)
+    name_nn = models.CharField(_("name (Nynorsk)"), max_length=300, blank=True)
     kind = models.CharField(
         _("kind"),
         max_length=30,
@@ -224,6 +247,7 @@ class FocusArea(models.Model):
         ),
     )
     description = models.TextField(_("description"), blank=True)
+    description_nn = models.TextField(_("description (Nynorsk)"), blank=True)
     open_to_municipalities = models.BooleanField(_("municipalities may apply"), default=True)
     open_to_county_municipalities = models.BooleanField(
         _("county municipalities may apply"), default=False
@@ -234,6 +258,7 @@ class FocusArea(models.Model):
         help_text=_("Closed when the area is governed by another circular."),
     )
     closed_reason = models.CharField(_("why closed"), max_length=300, blank=True)
+    closed_reason_nn = models.CharField(_("why closed (Nynorsk)"), max_length=300, blank=True)
     budget_amount = models.DecimalField(
         _("amount for the area (NOK)"),
         max_digits=14,
@@ -254,7 +279,27 @@ class FocusArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return in_written_standard(self.name, self.name_nn)
+
+    @property
+    def display_description(self) -> str:
+        return in_written_standard(self.description, self.description_nn)
+
+    @property
+    def display_closed_reason(self) -> str:
+        return in_written_standard(self.closed_reason, self.closed_reason_nn)
+
+    def clean(self) -> None:
+        require_nynorsk(
+            self,
+            ("name", "name_nn"),
+            ("description", "description_nn"),
+            ("closed_reason", "closed_reason_nn"),
+        )
 
 
 class BasicAmount(models.Model):

@@ -116,6 +116,8 @@ def test_the_letter_is_rendered_once_in_nynorsk(offer, signatory, caseworker):
     assert "1 284 600" in text
     assert "Tilskotsbrev" in text or "tilskot" in text.lower()
     assert "ikkje" in text
+    assert "Integrerings- og mangfaldsdirektoratet" in text, "the agency's name in nynorsk too"
+    assert "mangfoldsdirektoratet" not in text
 
 
 @pytest.mark.worker
