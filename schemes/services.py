@@ -254,6 +254,7 @@ def scheme_year_amend(
 @transaction.atomic
 def scheme_year_save(*, scheme_year: SchemeYear, by: User, changed: list[str]) -> SchemeYear:
     """Save an administrator's change to a year's configuration, with an audit entry."""
+    require_actor(by.is_authenticated and by.is_administrator)
     if scheme_year.pk is not None:
         SchemeYear.objects.select_for_update().get(pk=scheme_year.pk)
     scheme_year_assert_editable(scheme_year=scheme_year, changed=changed)

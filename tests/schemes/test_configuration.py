@@ -187,3 +187,13 @@ def test_the_admin_saves_an_open_year_with_an_audit_entry(seeded, client, admini
     entry = audit_entries_for(subject=year).get()
     assert entry.actor == administrator
     assert "rate_per_place_per_month" in entry.data["fields"]
+
+
+def test_only_an_administrator_saves_a_year(seeded, caseworker):
+    from imdi_grants.lib.workflow import DomainError
+    from schemes.services import scheme_year_save
+
+    year = scheme_year_get(scheme_code=SchemeCode.RECEPTION, year=2024)
+    year.circular = "Endret"
+    with pytest.raises(DomainError):
+        scheme_year_save(scheme_year=year, by=caseworker, changed=["circular"])
