@@ -1,12 +1,31 @@
 """Enqueue Celery tasks only once the surrounding transaction has committed."""
 
+from __future__ import annotations
+
+import logging
 from functools import partial
 
 from celery import Task
 from django.db import transaction
 
+log = logging.getLogger(__name__)
+
+#: A broker that does not answer costs a request about a second, not a minute.
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+def _send(task: Task, args: tuple[int | str, ...]) -> None:
+    try:
+        task.apply_async(args=args, retry=True, retry_policy=RETRY_POLICY)
+    except Exception:  # the broker is down: the work is a row a sweeper finds again
+        log.exception(
+            "Could not enqueue %s%r; the periodic sweeper will pick it up", task.name, args
+        )
+
 
 def enqueue(task: Task, *args: int | str) -> None:
     """Send ``task`` with primary keys as arguments after commit, so a worker never sees a row
-    that a rolled-back transaction took back, nor one that is not yet visible."""
-    transaction.on_commit(partial(task.delay, *args), robust=False)
+    that a rolled-back transaction took back, nor one that is not yet visible. A broker outage
+    never turns the committed action into an error page: the work it stands for is a row (a
+    letter not yet sent, an e-mail still queued) that a periodic sweeper enqueues again."""
+    transaction.on_commit(partial(_send, task, args))
