@@ -16,12 +16,16 @@ from tests.reception_fixtures import ACCEPTANCE_FIELDS
 def broker_down():
     """Point the Celery app at a port where nothing listens (a real refused connection)."""
     url = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.pool.force_close_all()
-    app._pool = None
+    _reconnect("redis://127.0.0.1:1/0")
     yield
+    _reconnect(url)
+
+
+def _reconnect(url: str) -> None:
+    """Use ``url`` from now on: drop the app's cached connection and producer pools."""
     app.conf.broker_url = url
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)
