@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from imdi_grants.lib.tasks import RETRY_ON
+
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
 def grant_letter_deliver(letter_id: int) -> None:
     """Send the letter (which dates it and starts its deadline), then render its PDF with that
     date and deadline; each step happens once, so a retry is harmless."""

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -244,7 +244,14 @@ def offer_send(*, organisation: Organisation, scheme_year: SchemeYear, by: User)
         case_number=case_number_next(year=year),
     )
     offer.amount = yearly_amount(offer_breakdown(offer=offer))
-    offer.save()
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:  # another caseworker's offer committed first
+        raise DomainError(
+            _("%(organisation)s has already been offered the grant for %(year)s.")
+            % {"organisation": organisation, "year": year}
+        ) from None
     audit_log(
         subject=offer,
         action="imdi.reception.offered",

@@ -6,9 +6,14 @@ import logging
 from functools import partial
 
 from celery import Task
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 log = logging.getLogger(__name__)
+
+#: What a task retries on: a file system, database or broker that is away for a moment. Each
+#: task is idempotent on database state, so running it again is harmless.
+RETRY_ON = (OSError, DatabaseError, KombuOperationalError)
 
 #: A broker that does not answer costs a request about a second, not a minute.
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}

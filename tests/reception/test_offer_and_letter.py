@@ -206,3 +206,52 @@ def test_earlier_grants_prefill_the_next_acceptance_letter(accepted_grant, casew
     initial = services.acceptance_letter_initial(offer=offer)
     assert accepted_grant.case_number in initial["earlier_grants"]
     assert "01.02.2024" in initial["earlier_grants"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_offers_at_once_give_one_offer_and_a_clear_message(year_2024, municipality, caseworker):
+    """Issue 12: two caseworkers offer the same municipality the same year at the same moment;
+    the second gets the rule's message, not a server error."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from applications.reception.models import ReceptionOffer
+
+    services.agreement_register(
+        organisation=municipality,
+        start_date=dt.date(2024, 1, 1),
+        end_date=None,
+        places=50,
+        by=caseworker,
+    )
+    partnership(municipality)
+    first_inside = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
+                first_inside.set()
+                time.sleep(1.0)  # the second is now past its check, waiting on the lock
+        finally:
+            connection.close()
+
+    def second() -> None:
+        first_inside.wait(10)
+        try:
+            services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
+        except Exception as exc:
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert isinstance(outcome.get("error"), DomainError), outcome
+    assert "allerede fått tilbud" in str(outcome["error"]) or "already" in str(outcome["error"])
+    assert ReceptionOffer.objects.count() == 1
