@@ -2,29 +2,97 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.lib.identifiers import normalise_organisation_number
+from imdi_grants.lib.money import to_kroner
+
+# Spaces people (and spreadsheets) put between thousands: ordinary, no-break, narrow no-break,
+# thin.
+_SPACES = re.compile("[ \u00a0\u202f\u2009]")
+# "kr", "kr.", "NOK" before or after the amount, and the ",-" of "300 000,-".
+_CURRENCY = re.compile(r"^(?:kr\.?|nok)|(?:kr\.?|nok|[.,]-)$", re.IGNORECASE)
+# Whole kroner with dots between thousands ("1.250.000") or none, then øre after a comma (one
+# or two digits: "300,000" is more likely an English 300 000 than 300 kroner, so it is refused).
+_NORWEGIAN = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
+# A decimal point as in a spreadsheet export ("300000.50"); three digits after a point read as
+# thousands ("300.000"), above.
+_POINT = re.compile(r"^(-?)(\d+)\.(\d{1,2})$")
+
+
+def parse_kroner(text: str) -> Decimal:
+    """An amount as Norwegians type it, in whole kroner.
+
+    Accepts "300 000", "300000", "300 000,50", "300000,50", "1.250.000", "300 000 kr",
+    "kr 300 000" and "300 000,-". Øre are rounded half up to whole kroner, as in the state's
+    accounts (the application's amounts are whole kroner): "300 000,50" is 300 001. Raises
+    ``ValueError`` for anything else, such as "ca. 100 000" or the ambiguous "300,000".
+    """
+    value = _CURRENCY.sub("", _SPACES.sub("", text)).strip()
+    value = _CURRENCY.sub("", value).strip()  # "kr 300 000,-": both ends
+    match = _NORWEGIAN.match(value) or _POINT.match(value)
+    if match is None:
+        raise ValueError(text)
+    sign, whole, fraction = match.groups()
+    try:
+        amount = Decimal(f"{sign}{whole.replace('.', '')}.{fraction or '0'}")
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    return to_kroner(amount)
+
+
+def format_kroner(value: Decimal | int) -> str:
+    """ "300 000": whole kroner with a space between thousands, as shown in a money field."""
+    return f"{to_kroner(value):,.0f}".replace(",", " ")
+
+
+class MoneyInput(forms.TextInput):
+    """A text field for kroner: the numeric keyboard with a comma, right-aligned by CSS
+    (``[data-money]``), and the stored amount shown with spaces between thousands."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {"inputmode": "decimal", "autocomplete": "off", "data-money": ""} | (attrs or {})
+        )
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_kroner(value)
+        return super().format_value(value)
 
 
 class MoneyField(forms.DecimalField):
-    """Whole kroner, typed as people write them: "400 000", "400 000 kr"."""
+    """Whole kroner, typed as people write them (``parse_kroner``): "300 000", "300000,50",
+    "300 000 kr". Øre are rounded to whole kroner, and the form shows the rounded amount."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    widget = MoneyInput
+    default_error_messages = {
+        # nb: Oppgi et beløp i kroner, for eksempel 300 000 eller 300 000,50.
+        "invalid": _("Enter an amount in kroner, for example 300 000 or 300 000,50."),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault("max_digits", 12)  # as the model's amounts
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").removesuffix("kr").strip()
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return to_kroner(value)
+        try:
+            return parse_kroner(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class OrganisationNumberField(forms.CharField):

@@ -6,6 +6,7 @@ application may be submitted is decided by ``rules.py``, shown as the checklist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -99,15 +100,27 @@ FundingFormSet = forms.formset_factory(FundingForm, extra=0)
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=0)
 
 
+@dataclass(frozen=True)
+class PartnerOption:
+    pk: int
+    name: str
+    number: str
+    checked: bool
+
+
 class PartnersForm(StepForm):
     """The partners step: its declared fields and the partner organisations of a joint
-    application (saved by the service apart from the fields)."""
+    application (saved by the service apart from the fields).
+
+    The partners are a list of checkboxes (``partner_options``, the chosen first), which works
+    without JavaScript; ``static/js/partner_picker.js`` adds a search field that filters the
+    370 or so organisations as one types."""
 
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner municipalities and county municipalities"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "For a joint application. Your organisation has the project responsibility and "
             "submits the application."
@@ -121,6 +134,22 @@ class PartnersForm(StepForm):
         ).order_by("name")
         if not self.is_bound:
             self.initial["partners"] = [p.pk for p in self.instance.partners.all()]
+
+    def partner_options(self) -> list[PartnerOption]:
+        """Every organisation that can be a partner, the chosen ones first, in one query."""
+        chosen = {str(value) for value in self["partners"].value() or []}
+        options = [
+            PartnerOption(
+                pk=pk,
+                name=name,
+                number=municipality_number or county_number or "",
+                checked=str(pk) in chosen,
+            )
+            for pk, name, municipality_number, county_number in self.fields[
+                "partners"
+            ].queryset.values_list("pk", "name", "municipality_number", "county_number")
+        ]
+        return sorted(options, key=lambda option: not option.checked)
 
 
 class EarlierProjectForm(forms.Form):

@@ -160,6 +160,14 @@ class Application(models.Model):
     declares_no_ordinary_operation = models.BooleanField(
         _("the funds will not finance ordinary operation"), default=False
     )
+    # The curricula declaration applies only to a project with Norwegian training.
+    includes_norwegian_training = models.BooleanField(
+        _(
+            "the project gives training in Norwegian or social studies to participants with the "
+            "right to it"
+        ),
+        default=False,
+    )
     declares_curricula = models.BooleanField(
         _("Norwegian training follows the curricula with a qualified teacher"), default=False
     )
@@ -251,6 +259,13 @@ class Application(models.Model):
         except ValueError:  # 29 February
             after = start.replace(year=start.year + self.project_years, day=28)
         return after - dt.timedelta(days=1)
+
+    @property
+    def has_allowance(self) -> bool:
+        """Some part of a participant allowance (deltakerstønad) is filled in."""
+        return bool(
+            self.allowance_participants or self.allowance_months or self.allowance_monthly_amount
+        )
 
     @property
     def allowance_per_participant_per_year(self) -> Decimal | None:

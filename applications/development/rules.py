@@ -6,24 +6,29 @@ message names the rule and where it stands in the circular (Rundskriv 08-2025 ha
 points, so the section is named). The same checklist is shown while filling in and checked on
 submission, so the two can never disagree. Rules that differ by focus area follow the area's
 ``kind``, never its number.
+
+What the circular only recommends ("bør") is advice: a ``Problem`` with ``advice=True``, shown on
+the checklist and to the assessor, never a reason to refuse a submission
+(``application_problems`` leaves it out).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imdi_grants.lib.money import format_nok
-from schemes.models import FocusAreaKind
-from schemes.selectors import basic_amount_on, focus_area_is_open_to
+from imdi_grants.lib.money import KRONE, format_nok
+from schemes.models import BasicAmount, FocusAreaKind
+from schemes.selectors import focus_area_is_open_to
 
 from .models import Application
-from .steps import field_rules
+from .steps import STEPS, field_rules
 
 MIN_PARTICIPANTS = 10
 MIN_YEARS = 1
@@ -32,9 +37,12 @@ MAX_YEARS = 3
 
 @dataclass(frozen=True)
 class Problem:
+    """Something the application lacks; ``advice`` when the circular only recommends it."""
+
     rule: str
     message: str
     step: str
+    advice: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,11 @@ class RuleResult:
     title: str
     step: str
     problems: list[Problem] = field(default_factory=list)
+    advice: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Advice never keeps a rule from being met."""
         return not self.problems
 
 
@@ -170,17 +180,72 @@ def check_budget(application: Application) -> list[Problem]:
     return problems
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _basic_amounts_over(start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal]]:
+    """(valid from, G) of every G in force on some day from ``start`` to ``end``, oldest first.
+    Raises ``LookupError`` when no G is configured on ``start``."""
+    found = []
+    rows = BasicAmount.objects.filter(valid_from__lte=end).order_by("-valid_from")
+    for valid_from, amount in rows.values_list("valid_from", "amount"):
+        found.append((valid_from, amount))
+        if valid_from <= start:
+            return found[::-1]
+    raise LookupError(f"No basic amount (G) configured on {start}")
+
+
+def allowance_cap(
+    *, start: dt.date, end: dt.date, basic_amounts: list[tuple[dt.date, Decimal]]
+) -> Decimal:
+    """1 G per participant for the year from ``start`` to ``end`` (both included), each G
+    counted for the days of the year it is in force, rounded down to whole kroner.
+
+    G is set every 1 May, so a project year that starts before 1 May and runs past it meets two
+    values. The application gives one allowance per participant per year, not when in the year it
+    is paid; spread over the year, checking each part against its own G comes to the same as
+    this day-weighted G, which needs no guess about the months. A G after the last one configured
+    is not known while the application is written: the last known one counts for those days,
+    which errs on the safe side while G keeps rising; the checklist is worked out again on every
+    page and at submission, so a G configured later counts from then."""
+    days = (end - start).days + 1
+    total = Decimal(0)
+    for index, (valid_from, amount) in enumerate(basic_amounts):
+        following = basic_amounts[index + 1][0] if index + 1 < len(basic_amounts) else None
+        first = max(valid_from, start)
+        last = min(following - dt.timedelta(days=1), end) if following else end
+        if last >= first:
+            total += amount * ((last - first).days + 1)
+    return (total / days).quantize(KRONE, rounding=ROUND_DOWN)
+
+
 def check_participant_allowance(application: Application) -> list[Problem]:
-    """Deltakerstønad (innovation areas only) at most 1 G per participant per year, with G in
-    force at the project start ("Satsingsområde 1, særlige vilkår" in 2025)."""
-    per_participant = application.allowance_per_participant_per_year
-    if not per_participant:
+    """Deltakerstønad ("Satsingsområde 1, særlige vilkår" in 2025): only under innovation areas
+    and only with a social entrepreneur (the circular grants it under "modeller for arbeidsrettet
+    kvalifisering i samarbeid med sosiale entreprenører"), at most twelve months, and at most
+    1 G per participant per year with the G in force on each day of every project year
+    (``allowance_cap``)."""
+    if not application.has_allowance:
         return []
     if application.focus_area.kind != FocusAreaKind.INNOVATION:
         # nb: Deltakerstønad kan bare søkes under satsingsområde 1 (rundskrivet,
         # «Satsingsområde 1, særlige vilkår»).
         message = _(
             "A participant allowance may only be applied for under focus area 1 (the circular, "
+            "“Focus area 1, special conditions”)."
+        )
+        return [_problem("participant_allowance", "area", message)]
+    if not application.has_social_entrepreneur:
+        # nb: Deltakerstønad kan bare søkes i prosjekter med en sosial entreprenør: kryss av for
+        # «Med en sosial entreprenør» og beskriv den, eller fjern deltakerstønaden (rundskrivet,
+        # «Satsingsområde 1, særlige vilkår»).
+        message = _(
+            "A participant allowance belongs to projects with a social entrepreneur: tick “With "
+            "a social entrepreneur” and describe it, or remove the allowance (the circular, "
             "“Focus area 1, special conditions”)."
         )
         return [_problem("participant_allowance", "area", message)]
@@ -192,29 +257,43 @@ def check_participant_allowance(application: Application) -> list[Problem]:
             "“Focus area 1, special conditions”)."
         )
         return [_problem("participant_allowance", "area", message)]
-    if application.project_start is None:
+    per_participant = application.allowance_per_participant_per_year
+    start = application.project_start
+    if not per_participant or start is None:
         return []  # the period rule asks for the start date; G depends on it
+    years = min(max(application.project_years or 1, 1), MAX_YEARS)
     try:
-        basic_amount = basic_amount_on(on=application.project_start)
+        basic_amounts = _basic_amounts_over(start, _years_after(start, years))
     except LookupError:
         # nb: Grunnbeløpet (G) er ikke satt for prosjektets startdato; kontakt IMDi.
         message = _("The basic amount (G) is not configured for the project start; contact IMDi.")
         return [_problem("participant_allowance", "area", message)]
-    if per_participant <= basic_amount:
+    caps = []
+    for year in range(1, years + 1):
+        first = _years_after(start, year - 1)
+        last = _years_after(start, year) - dt.timedelta(days=1)
+        cap = allowance_cap(start=first, end=last, basic_amounts=basic_amounts)
+        caps.append((cap, year, first, last))
+    cap, year, first, last = min(caps)  # the tightest year: within it is within every year
+    if per_participant <= cap:
         return []
-    # nb: Deltakerstønaden kan være høyst 1 G (%(g)s) per deltaker per år; dere har satt opp
-    # %(amount)s (rundskrivet, «Satsingsområde 1, særlige vilkår»).
+    # nb: Deltakerstønaden kan være høyst 1 G per deltaker per år: i prosjektår %(year)s
+    # (%(start)s–%(end)s) er det %(g)s, med hver G regnet for dagene den gjelder; dere har
+    # satt opp %(amount)s (rundskrivet, «Satsingsområde 1, særlige vilkår»).
     message = _(
-        "The participant allowance may be at most 1 G (%(g)s) per participant per year; you "
-        "have entered %(amount)s (the circular, “Focus area 1, special conditions”)."
+        "The participant allowance may be at most 1 G per participant per year: in project "
+        "year %(year)s (%(start)s–%(end)s) that is %(g)s, with each G counted for the days "
+        "it is in force; you have entered %(amount)s (the circular, “Focus area 1, special "
+        "conditions”)."
     )
-    return [
-        _problem(
-            "participant_allowance",
-            "area",
-            message % {"g": format_nok(basic_amount), "amount": format_nok(per_participant)},
-        )
-    ]
+    values = {
+        "year": year,
+        "start": f"{first:%d.%m.%Y}",
+        "end": f"{last:%d.%m.%Y}",
+        "g": format_nok(cap),
+        "amount": format_nok(per_participant),
+    }
+    return [_problem("participant_allowance", "area", message % values)]
 
 
 def check_declared_fields(application: Application) -> dict[str, list[Problem]]:
@@ -222,7 +301,7 @@ def check_declared_fields(application: Application) -> dict[str, list[Problem]]:
     the checklist rule they are shown under."""
     found: dict[str, list[Problem]] = {}
     for step, required, names in field_rules(application.focus_area.kind):
-        if required.when and not getattr(application, required.when):
+        if not required.applies_to(application):
             continue
         missing = [name for name in names if not required.test(getattr(application, name))]
         if not missing:
@@ -236,7 +315,9 @@ def check_declared_fields(application: Application) -> dict[str, list[Problem]]:
                 "field": str(label).capitalize(),
                 "section": required.citation,
             }
-        found.setdefault(required.rule, []).append(_problem(required.rule, step, message))
+        found.setdefault(required.rule, []).append(
+            Problem(rule=required.rule, message=message, step=step, advice=required.advice)
+        )
     return found
 
 
@@ -305,25 +386,66 @@ RULES: list[Rule] = [
 
 
 def application_checklist(*, application: Application) -> list[RuleResult]:
-    """Every rule with its problems, in the order of the form's steps."""
+    """Every rule with its problems and its advice, in the order of the form's steps."""
     declared = check_declared_fields(application)
-    return [
-        RuleResult(
-            code=rule.code,
-            title=str(rule.title),
-            step=rule.step,
-            problems=[
-                *declared.get(rule.code, []),
-                *(rule.check(application) if rule.check else []),
-            ],
+    results = []
+    for rule in RULES:
+        found = [*declared.get(rule.code, []), *(rule.check(application) if rule.check else [])]
+        results.append(
+            RuleResult(
+                code=rule.code,
+                title=str(rule.title),
+                step=rule.step,
+                problems=[problem for problem in found if not problem.advice],
+                advice=[problem for problem in found if problem.advice],
+            )
         )
-        for rule in RULES
-    ]
+    return results
 
 
 def application_problems(*, application: Application) -> list[Problem]:
+    """What stops a submission; advice never does."""
     return [
         problem
         for result in application_checklist(application=application)
         for problem in result.problems
+    ]
+
+
+def application_advice(*, application: Application) -> list[Problem]:
+    """What the circular recommends and the application does not show, for the assessor."""
+    return [
+        advice
+        for result in application_checklist(application=application)
+        for advice in result.advice
+    ]
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """The checklist of one step of the form, for the progress indicator and the summary."""
+
+    slug: str
+    number: int
+    title: str
+    problems: list[Problem]
+    advice: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def checklist_by_step(checklist: list[RuleResult]) -> list[StepCheck]:
+    """The problems and advice of ``checklist`` under the step where each is put right, for
+    every step of the form (the review step has none of its own)."""
+    return [
+        StepCheck(
+            slug=step.slug,
+            number=number,
+            title=str(step.title),
+            problems=[p for result in checklist for p in result.problems if p.step == step.slug],
+            advice=[p for result in checklist for p in result.advice if p.step == step.slug],
+        )
+        for number, step in enumerate(STEPS, start=1)
     ]

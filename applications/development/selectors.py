@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from imdi_grants.accounts.models import Organisation, User
+from imdi_grants.accounts.models import Membership, MembershipRole, Organisation, User
 from imdi_grants.lib.money import format_nok
 
 from .models import Application, BudgetLine, EarlierProject, FundingYear
@@ -28,6 +28,13 @@ def applications_for_user(*, user: User) -> QuerySet[Application]:
         .select_related("organisation", "focus_area", "scheme_year__scheme")
         .order_by("-created_at", "-pk")
     )
+
+
+def organisation_has_signatory(*, organisation: Organisation) -> bool:
+    """Whether someone can approve and submit the organisation's applications."""
+    return Membership.objects.filter(
+        organisation=organisation, role=MembershipRole.SIGNATORY
+    ).exists()
 
 
 def applications_for_staff(

@@ -20,16 +20,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grants.services import case_number_next
-from imdi_grants.accounts.models import Organisation, User
+from imdi_grants.accounts.models import MembershipRole, Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import is_before_deadline, last_moment, today_in_oslo
 from imdi_grants.lib.uploads import sniff
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
+from imdi_grants.outbox.services import message_queue
 from schemes.models import FocusArea, SchemeYear
 from schemes.selectors import focus_area_is_open_to
 
@@ -44,7 +46,12 @@ from .models import (
     Status,
 )
 from .rules import Problem, application_problems, check_focus_area
-from .selectors import application_for_receipt, application_summary, budget_years
+from .selectors import (
+    application_for_receipt,
+    application_summary,
+    budget_years,
+    organisation_has_signatory,
+)
 from .steps import editable_fields
 
 APPLICATION_FLOW = Workflow(
@@ -183,11 +190,25 @@ def application_update_draft(
     return application
 
 
+# nb: Organisasjonen har ingen signaturberettiget i portalen ennå, så ingen kan godkjenne og
+# sende inn søknaden. Be IMDi invitere kommunedirektøren (eller fylkeskommunedirektøren) eller
+# en ansatt med fullmakt som signaturberettiget, med navn og e-postadresse. Søknaden er lagret
+# som utkast i mellomtiden.
+NO_SIGNATORY = gettext_lazy(
+    "The organisation has no signatory in the portal yet, so nobody can approve and submit the "
+    "application. Ask IMDi to invite the municipal (or county) director or an employee with "
+    "authority as signatory, with their name and e-mail address. The application is kept as a "
+    "draft meanwhile."
+)
+
+
 @transaction.atomic
 def application_hand_over(*, application: Application, by: User) -> Application:
-    """An applicant marks the draft ready for a signatory to approve and submit."""
+    """An applicant marks the draft ready for a signatory to approve and submit; refused when
+    the organisation has no signatory, since nobody could then act on it."""
     application = lock(application, *RELATED)
     _require_editable(application, by)
+    require(organisation_has_signatory(organisation=application.organisation), NO_SIGNATORY)
     application.handed_over_at = timezone.now()
     application.handed_over_by = by
     application.save(update_fields=["handed_over_at", "handed_over_by", "updated_at"])
@@ -197,6 +218,19 @@ def application_hand_over(*, application: Application, by: User) -> Application:
         actor=by,
         organisation=application.organisation,
     )
+    organisation = application.organisation
+    link = settings.PORTAL_BASE_URL + reverse("development:submit", args=[application.pk])
+    stamp = f"{application.handed_over_at:%Y%m%d%H%M%S%f}"
+    for membership in organisation.memberships.filter(role=MembershipRole.SIGNATORY).select_related(
+        "user"
+    ):
+        message_queue(
+            key=f"handed-over:{application.pk}:{stamp}:user:{membership.user_id}",
+            recipient=membership.user,
+            template="development/email/handed_over",
+            context={"application": application, "handed_over_by": by, "link": link},
+            language=organisation.letter_language,
+        )
     return application
 
 

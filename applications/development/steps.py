@@ -10,6 +10,10 @@ from here: the step's form (``forms.step_form_class``), the fields a draft may c
 
 The rules that are more than "this must be filled in" (ten participants, the budget, the own
 contribution, 1 G, who may apply) are functions in ``rules.py``.
+
+Where the circular says "skal" or "må", a ``Required`` is a rule: submission waits until it is met.
+Where it says "bør" (should), the ``Required`` is ``advice``: the checklist and the assessor see
+it, but it never stops a submission.
 """
 
 from __future__ import annotations
@@ -46,14 +50,19 @@ class Required:
 
     Without ``message`` the problem reads "Fill in “field” (citation)", one per field. Give one
     ``Required`` with a ``message`` to several fields for a single problem when any of them is
-    missing. ``when`` names a box that must be ticked for the requirement to apply.
+    missing. ``when`` names boxes of which at least one must be ticked for the requirement to
+    apply. ``advice`` marks what the circular only recommends ("bør"): shown, never refused.
     """
 
     rule: str
     citation: Promise | None = None
     message: Promise | None = None
-    when: str = ""
+    when: tuple[str, ...] = ()
     test: Callable[[Any], bool] = is_filled
+    advice: bool = False
+
+    def applies_to(self, application: Any) -> bool:
+        return not self.when or any(getattr(application, box) for box in self.when)
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,7 @@ PROJECT_START = Required(
 )
 
 INNOVATION = _kinds(Kind.INNOVATION)
-ENTREPRENEUR = "has_social_entrepreneur"
+ENTREPRENEUR = ("has_social_entrepreneur",)
 ENTREPRENEUR_NAME_AND_FORM = Required(
     "social_entrepreneur",
     # nb: Oppgi den sosiale entreprenørens navn og organisasjonsform (rundskrivet,
@@ -148,15 +157,32 @@ ENTREPRENEUR_BUSINESS_MODEL = Required(
     ),
     when=ENTREPRENEUR,
 )
-NORWEGIAN_TRAINING = Required(
+# Working methods in Norwegian training: the themes "skal" be tied directly to the curricula (a
+# rule); how the participants' right to training is kept "bør" show in the application (advice).
+CURRICULUM_TIE = Required(
     "area_specific",
-    # nb: Beskriv koblingen til læreplanene og hvordan deltakernes rett til opplæring i
-    # norsk blir ivaretatt (rundskrivet, «Satsingsområde 1, særlige vilkår»).
+    # nb: Beskriv hvordan prosjektets temaer er direkte knyttet til læreplanen i norsk for
+    # voksne innvandrere eller til læreplanene for forberedende opplæring for voksne (FOV)
+    # (rundskrivet, «Satsingsområde 1, særlige vilkår»).
     message=_(
-        "Describe the tie to the curricula and how participants' right to Norwegian "
-        "training is kept (the circular, “Focus area 1, special conditions”)."
+        "Describe how the project's themes are tied directly to the curriculum in Norwegian "
+        "for adult immigrants or to the curricula for preparatory training for adults (FOV) "
+        "(the circular, “Focus area 1, special conditions”)."
     ),
-    when="has_norwegian_training",
+    when=("has_norwegian_training",),
+)
+RIGHT_TO_TRAINING = Required(
+    "area_specific",
+    # nb: Søknaden bør vise hvordan deltakernes rett til opplæring i norsk blir ivaretatt, som
+    # en del av prosjektet eller samordnet med deltakernes øvrige tilbud (rundskrivet,
+    # «Satsingsområde 1, særlige vilkår»).
+    message=_(
+        "The application should show how participants' right to Norwegian training is kept, "
+        "as part of the project or coordinated with their other training (the circular, "
+        "“Focus area 1, special conditions”)."
+    ),
+    when=("has_norwegian_training",),
+    advice=True,
 )
 
 PSYCHOLOGICAL_SUPPORT = _kinds(Kind.PSYCHOLOGICAL_SUPPORT)
@@ -181,27 +207,50 @@ LOCAL_MEASURE = Required(
 )
 
 WELCOME_SERVICES = _kinds(Kind.WELCOME_SERVICES)
+# "Fylkeskommunen bør etablere velkomsttilbudet i tett dialog med kommunene og med regionale
+# statlige aktører": advice.
 REGIONAL_DIALOGUE = Required(
     "area_specific",
-    # nb: Beskriv dialogen med kommunene og regionale statlige aktører som politi,
-    # Skatteetaten og Nav (rundskrivet, «Satsingsområde 4, særlige vilkår»).
+    # nb: Fylkeskommunen bør etablere velkomsttilbudet i tett dialog med kommunene og
+    # regionale statlige aktører som politi, Skatteetaten og Nav; beskriv dialogen
+    # (rundskrivet, «Satsingsområde 4, særlige vilkår»).
     message=_(
-        "Describe the dialogue with the municipalities and regional state actors such "
-        "as the police, the Tax Administration and NAV (the circular, “Focus area 4, "
-        "special conditions”)."
+        "The county municipality should set up the welcome service in close dialogue with the "
+        "municipalities and regional state actors such as the police, the Tax Administration "
+        "and NAV; describe the dialogue (the circular, “Focus area 4, special conditions”)."
     ),
+    advice=True,
 )
 
 DIVERSITY = _kinds(Kind.DIVERSITY)
-PLANS_AND_EMPLOYEES = Required(
+# The work "bør" be part of municipal plans ("det er ikke nødvendig å ha en handlingsplan for å
+# søke"), and measures for the municipality as a workplace "bør" involve the employees: advice.
+PLAN_ANCHORING = Required(
     "area_specific",
-    # nb: Beskriv forankringen i kommunale planer og hvordan de ansatte involveres
-    # (rundskrivet, «Satsingsområde 5, særlige vilkår»).
+    # nb: Arbeidet bør gå inn som en del av kommunale plandokumenter, med konkrete tiltak;
+    # beskriv forankringen hvis den finnes. Det er ikke nødvendig å ha en handlingsplan for å
+    # søke (rundskrivet, «Satsingsområde 5, særlige vilkår»).
     message=_(
-        "Describe the anchoring in municipal plans and how employees are involved (the "
-        "circular, “Focus area 5, special conditions”)."
+        "The work should be part of the municipality's plans, with concrete measures; describe "
+        "the anchoring if there is one. An action plan is not needed to apply (the circular, "
+        "“Focus area 5, special conditions”)."
     ),
+    advice=True,
 )
+EMPLOYEE_INVOLVEMENT = Required(
+    "area_specific",
+    # nb: Tiltak rettet mot kommunen som arbeidsplass bør involvere de ansatte i utviklingen og
+    # gjennomføringen; beskriv hvordan (rundskrivet, «Satsingsområde 5»).
+    message=_(
+        "Measures aimed at the municipality as a workplace should involve the employees in "
+        "developing and carrying them out; describe how (the circular, “Focus area 5”)."
+    ),
+    advice=True,
+)
+
+# The curricula condition holds "for deltakere med rett til opplæring i norsk- og
+# samfunnskunnskap": only a project with such training declares it.
+NORWEGIAN_TRAINING_BOXES = ("includes_norwegian_training", "has_norwegian_training")
 
 
 def _declaration(message: Promise) -> Required:
@@ -298,7 +347,7 @@ STEPS: tuple[Step, ...] = (
         _("Focus area"),
         _("Focus area"),
         (
-            Field(ENTREPRENEUR, kinds=INNOVATION),
+            Field("has_social_entrepreneur", kinds=INNOVATION),
             Field("entrepreneur_name", required=ENTREPRENEUR_NAME_AND_FORM, kinds=INNOVATION),
             Field(
                 "entrepreneur_organisation_number",
@@ -321,16 +370,20 @@ STEPS: tuple[Step, ...] = (
             Field("allowance_months", kinds=INNOVATION),
             Field(
                 "allowance_monthly_amount",
+                # nb: Deltakere × måneder × beløp per måned; høyst 1 G per deltaker per år, med den
+                # G som gjelder på hver dag av prosjektet (G endres 1. mai hvert år). Bare i
+                # prosjekter med en sosial entreprenør.
                 _(
                     "Participants × months × amount per month; at most 1 G per participant per "
-                    "year, with G at the project start."
+                    "year, with the G in force on each day of the project (G changes every 1 "
+                    "May). Only in projects with a social entrepreneur."
                 ),
                 form_field=MoneyField,
                 kinds=INNOVATION,
             ),
             Field("has_norwegian_training", kinds=INNOVATION),
-            Field("curriculum_tie", required=NORWEGIAN_TRAINING, kinds=INNOVATION),
-            Field("right_to_training", required=NORWEGIAN_TRAINING, kinds=INNOVATION),
+            Field("curriculum_tie", required=CURRICULUM_TIE, kinds=INNOVATION),
+            Field("right_to_training", required=RIGHT_TO_TRAINING, kinds=INNOVATION),
             Field("supportive_not_treatment", required=NOT_TREATMENT, kinds=PSYCHOLOGICAL_SUPPORT),
             Field("local_characteristics", required=LOCAL_MEASURE, kinds=PSYCHOLOGICAL_SUPPORT),
             Field(
@@ -339,8 +392,8 @@ STEPS: tuple[Step, ...] = (
                 kinds=PSYCHOLOGICAL_SUPPORT,
             ),
             Field("regional_dialogue", required=REGIONAL_DIALOGUE, kinds=WELCOME_SERVICES),
-            Field("plan_anchoring", required=PLANS_AND_EMPLOYEES, kinds=DIVERSITY),
-            Field("employee_involvement", required=PLANS_AND_EMPLOYEES, kinds=DIVERSITY),
+            Field("plan_anchoring", required=PLAN_ANCHORING, kinds=DIVERSITY),
+            Field("employee_involvement", required=EMPLOYEE_INVOLVEMENT, kinds=DIVERSITY),
         ),
     ),
     Step(
@@ -359,15 +412,20 @@ STEPS: tuple[Step, ...] = (
                     )
                 ),
             ),
+            Field("includes_norwegian_training"),
             Field(
                 "declares_curricula",
-                required=_declaration(
+                # nb: Bare for prosjekter som gir opplæring i norsk eller samfunnskunnskap.
+                _("Only for projects that give training in Norwegian or social studies."),
+                required=Required(
+                    "declarations",
                     # nb: Bekreft at opplæringen i norsk følger læreplanene og gis av eller med
                     # en kvalifisert lærer (rundskrivet, «Vilkår for å få tilskudd»).
-                    _(
+                    message=_(
                         "Confirm that Norwegian training follows the curricula and is given by "
                         "or with a qualified teacher (the circular, “Conditions for a grant”)."
-                    )
+                    ),
+                    when=NORWEGIAN_TRAINING_BOXES,
                 ),
             ),
             Field(

@@ -24,7 +24,7 @@ from schemes.selectors import focus_area_is_open_to, rounds_open
 
 from . import access, forms, selectors, services
 from .models import Application
-from .rules import application_checklist
+from .rules import StepCheck, application_checklist, checklist_by_step
 from .steps import STEP_BY_SLUG, STEP_SLUGS, STEPS
 
 FUNDING_YEARS = (1, 2, 3)
@@ -135,13 +135,48 @@ def _save_step(
     return valid
 
 
-def _context(application: Application, user: Any, **extra: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProgressStep:
+    """A step in the progress indicator: ``state`` is "current", "done" or "todo"."""
+
+    slug: str
+    number: int
+    title: str
+    state: str
+    advice: bool = False
+
+
+def _progress(
+    application: Application, step_checks: list[StepCheck], step: str
+) -> list[ProgressStep]:
+    """Done is a step with nothing missing (the review step: once submitted)."""
+    progress = []
+    for check in step_checks:
+        if check.slug == step:
+            state = "current"
+        elif check.slug == "review":
+            state = "todo" if application.is_draft else "done"
+        else:
+            state = "done" if check.ok else "todo"
+        progress.append(
+            ProgressStep(check.slug, check.number, check.title, state, bool(check.advice))
+        )
+    return progress
+
+
+def _context(application: Application, user: Any, step: str = "", **extra: Any) -> dict[str, Any]:
     checklist = application_checklist(application=application)
+    step_checks = checklist_by_step(checklist)
     return {
         "application": application,
+        "step": step,
         "steps": STEPS,
+        "progress": _progress(application, step_checks, step),
+        "step_checks": [check for check in step_checks if check.slug != "review"],
         "checklist": checklist,
         "checklist_ok": all(result.ok for result in checklist),
+        "problem_count": sum(len(result.problems) for result in checklist),
+        "advice": [advice for result in checklist for advice in result.advice],
         "budget_years": selectors.budget_years(application=application),
         "summary": selectors.application_summary(application=application),
         "can_edit": access.can_edit(user, application),
@@ -271,12 +306,17 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if raw:
             step_forms.is_valid()  # show the errors of what was kept
     index = STEP_SLUGS.index(step)
+    partner_options = (
+        step_forms.form.partner_options() if isinstance(step_forms.form, forms.PartnersForm) else []
+    )
     return render(
         request,
         "development/application_step.html",
         _context(
             application,
             request.user,
+            partner_options=partner_options,
+            partners_chosen=[option.name for option in partner_options if option.checked],
             step=step,
             step_title=STEP_BY_SLUG[step].title,
             step_number=index + 1,
@@ -294,8 +334,9 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     errors: list[str] = []
     status = 200
+    action = ""
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
         try:
             if action == "hand_over":
                 services.application_hand_over(application=application, by=request.user)
@@ -328,6 +369,10 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
             application,
             request.user,
             errors=errors,
+            error_action=action,
+            has_signatory=selectors.organisation_has_signatory(
+                organisation=application.organisation
+            ),
             step="review",
             step_number=len(STEPS),
             step_title=STEP_BY_SLUG["review"].title,

@@ -45,8 +45,22 @@ def can_edit_organisation(user: User, organisation: Organisation) -> bool:
     return user.is_authenticated and (user.is_administrator or is_signatory(user, organisation))
 
 
-def can_invite(user: User) -> bool:
-    return user.is_authenticated and user.is_administrator
+def invitable_roles(user: User | None) -> list[str]:
+    """The roles a person may invite others to: an administrator any role; a caseworker a
+    signatory, so that an organisation without one can get its applications submitted."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_administrator:
+        return list(MembershipRole.values)
+    if user.is_caseworker:
+        return [MembershipRole.SIGNATORY]
+    return []
+
+
+def can_invite(user: User | None, role: str | None = None) -> bool:
+    """Whether the person may invite to ``role`` (any role they may invite to, without one)."""
+    roles = invitable_roles(user)
+    return role in roles if role is not None else bool(roles)
 
 
 def get_organisation_for_user(user: User, pk: int) -> Organisation:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +65,8 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
+    """Who to invite and to what role; ``roles`` are those the inviter may give."""
+
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     role = forms.ChoiceField(
@@ -73,3 +77,12 @@ class InvitationForm(forms.Form):
             "employee with authority) also approves and submits them."
         ),
     )
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["role"]
+        field.choices = [
+            (value, label) for value, label in MembershipRole.choices if value in roles
+        ]
+        if len(roles) == 1:
+            field.initial = roles[0]

@@ -22,7 +22,9 @@ from imdi_grants.lib.identifiers import (
     normalise_organisation_number,
 )
 from imdi_grants.lib.tasks import enqueue
+from imdi_grants.lib.workflow import require_actor
 
+from . import access
 from .models import (
     Invitation,
     Membership,
@@ -192,8 +194,10 @@ def membership_set(*, user: User, organisation: Organisation, role: str) -> Memb
 def user_invite(
     *, organisation: Organisation, email: str, role: str, full_name: str, by: User
 ) -> Invitation:
-    """Invite a person to act for an organisation. The e-mail with a link to set a password is
-    sent by a task once this has committed."""
+    """Invite a person to act for an organisation: administrators to any role, caseworkers as
+    signatory (``access.can_invite``). The e-mail with a link to set a password is sent by a
+    task once this has committed; the audit entry names who invited whom, and to what role."""
+    require_actor(access.can_invite(by, role))
     email = email.strip().lower()
     user = User.objects.filter(email=email).first() or user_create(email=email, full_name=full_name)
     membership_set(user=user, organisation=organisation, role=role)

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from imdi_grants.audit.selectors import audit_entries_for
+from imdi_grants.lib.workflow import DomainError
 
 from . import access, selectors, services
 from .forms import InvitationForm, OrganisationForm
+from .models import MembershipRole
 
 
 @login_required
@@ -28,14 +30,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_for_user(request.user, pk)
+    members = list(selectors.organisation_members(organisation=organisation))
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
-            "members": selectors.organisation_members(organisation=organisation),
+            "members": members,
+            "has_signatory": any(m.role == MembershipRole.SIGNATORY for m in members),
             "can_edit": access.can_edit_organisation(request.user, organisation),
             "can_invite": access.can_invite(request.user),
+            "can_invite_any_role": access.can_invite(request.user, MembershipRole.APPLICANT),
             "events": audit_entries_for(subject=organisation),
         },
     )
@@ -65,19 +70,30 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_for_user(request.user, pk)
-    if not access.can_invite(request.user):
+    roles = access.invitable_roles(request.user)
+    if not roles:
         raise PermissionDenied
-    form = InvitationForm(request.POST or None)
+    initial = {"role": request.GET["role"]} if request.GET.get("role") in roles else {}
+    form = InvitationForm(request.POST or None, roles=roles, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        invitation = services.user_invite(
-            organisation=organisation, by=request.user, **form.cleaned_data
-        )
-        messages.success(
-            request,
-            _("%(email)s is invited and will get an e-mail to set a password.")
-            % {"email": invitation.email},
-        )
-        return redirect("accounts:organisation_detail", pk=organisation.pk)
+        try:
+            invitation = services.user_invite(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            status = 403 if exc.code == "forbidden" else 400
+        else:
+            messages.success(
+                request,
+                _("%(email)s is invited and will get an e-mail to set a password.")
+                % {"email": invitation.email},
+            )
+            return redirect("accounts:organisation_detail", pk=organisation.pk)
     return render(
-        request, "accounts/organisation_invite.html", {"organisation": organisation, "form": form}
+        request,
+        "accounts/organisation_invite.html",
+        {"organisation": organisation, "form": form},
+        status=status,
     )

@@ -13,10 +13,11 @@ EXPECTED = {
     "signatory": {"organisation_detail": 200, "organisation_edit": 200, "organisation_invite": 403},
     "outsider": {"organisation_detail": 404, "organisation_edit": 404, "organisation_invite": 404},
     "nobody": {"organisation_detail": 404, "organisation_edit": 404, "organisation_invite": 404},
+    # A caseworker invites signatories only (tests/accounts/test_invitation.py).
     "caseworker": {
         "organisation_detail": 200,
         "organisation_edit": 403,
-        "organisation_invite": 403,
+        "organisation_invite": 200,
     },
     "administrator": {
         "organisation_detail": 200,

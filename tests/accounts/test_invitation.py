@@ -85,3 +85,65 @@ def test_only_an_administrator_may_invite(client, signatory, municipality):
     )
     assert response.status_code == 403
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_caseworker_invites_a_signatory_and_it_is_audited(client, caseworker, municipality):
+    """An organisation without a signatory can submit nothing; a caseworker can invite one."""
+    from imdi_grants.audit.models import AuditEntry
+
+    client.force_login(caseworker)
+    detail = client.get(reverse("accounts:organisation_detail", args=[municipality.pk]))
+    page = detail.content.decode()
+    assert 'data-testid="no-signatory"' in page
+    invite = reverse("accounts:organisation_invite", args=[municipality.pk])
+    assert f"{invite}?role=signatory" in page
+    form = client.get(f"{invite}?role=signatory").content.decode()
+    assert 'value="signatory"' in form and 'value="applicant"' not in form
+
+    response = client.post(
+        invite, {"email": "Direktor@Drammen.example", "full_name": "Dir Ektør", "role": "signatory"}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="direktor@drammen.example")
+    assert Membership.objects.get(user=user, organisation=municipality).role == "signatory"
+    entry = AuditEntry.objects.get(action="imdi.invitation.created")
+    assert entry.actor == caseworker
+    assert entry.data == {"email": "direktor@drammen.example", "role": "signatory"}
+    page = client.get(reverse("accounts:organisation_detail", args=[municipality.pk]))
+    assert 'data-testid="no-signatory"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_caseworker_invites_no_applicants(client, caseworker, municipality):
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("accounts:organisation_invite", args=[municipality.pk]),
+        {"email": "x@drammen.example", "full_name": "X", "role": "applicant"},
+    )
+    assert response.status_code == 200  # the form offers only "signatory"
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "role"),
+    [
+        ("caseworker", "applicant"),
+        ("signatory", "signatory"),
+        ("applicant", "signatory"),
+        (None, "signatory"),
+    ],
+)
+def test_the_service_checks_its_own_actor(request, municipality, persona, role):
+    from imdi_grants.audit.models import AuditEntry
+    from imdi_grants.lib.workflow import DomainError
+
+    by = request.getfixturevalue(persona) if persona else None
+    with pytest.raises(DomainError) as exc:
+        user_invite(
+            organisation=municipality, email="y@drammen.example", role=role, full_name="Y", by=by
+        )
+    assert exc.value.code == "forbidden"
+    assert not Invitation.objects.exists()
+    assert not AuditEntry.objects.filter(action="imdi.invitation.created").exists()

@@ -41,7 +41,14 @@ def save_and_continue(page):
 
 
 def checklist(page):
-    return page.get_by_test_id("checklist")
+    """The checklist's text, also what is behind a closed <details>."""
+    return page.get_by_test_id("checklist").text_content()
+
+
+def step_state(page, title):
+    """What the progress indicator says of a step, in words."""
+    step = page.locator(".portal-progress__step", has_text=title)
+    return step.locator(".portal-progress__state").inner_text()
 
 
 def test_drammen_applies_over_several_visits_and_the_signatory_submits(
@@ -60,13 +67,25 @@ def test_drammen_applies_over_several_visits_and_the_signatory_submits(
     page.wait_for_url(re.compile(r"/soknader/\d+/steg/basics/$"))
     pk = int(re.search(r"/soknader/(\d+)/", page.url).group(1))
 
-    # The checklist is there from the first step.
-    assert "Prosjektet må ha minst ti deltakere" in checklist(page).inner_text()
+    # The steps are a progress indicator, in words; the checklist is there from the first step,
+    # a line per step with the details one click away.
+    current = page.locator("[aria-current=step]")
+    assert current.count() == 1
+    assert "Grunnopplysninger" in current.inner_text() and "Du er her" in current.inner_text()
+    assert step_state(page, "Deltakere, periode og budsjett") == "Gjenstår"
+    assert "Prosjektet må ha minst ti deltakere" in checklist(page)
+    budget_line = page.locator(
+        ".portal-checklist__details", has_text="Deltakere, periode og budsjett"
+    )
+    assert not budget_line.locator(".portal-check--problem").first.is_visible()
+    budget_line.locator("summary").click()
+    assert budget_line.get_by_text("Prosjektet må ha minst ti deltakere").is_visible()
     page.get_by_label("Prosjekttittel").fill(TITLE)
     page.get_by_label("Sammendrag").fill("Deltakere får språkpraksis i kommunen.")
     page.get_by_label("Mål", exact=True).fill("Flere i arbeid.")
     page.get_by_label("Målgruppe").fill("Nyankomne innvandrere i introduksjonsprogrammet.")
     save_and_continue(page)
+    assert step_state(page, "Grunnopplysninger") == "Ferdig"
     page.get_by_label("Planlagte aktiviteter").fill("Språkpraksis med veileder.")
     page.get_by_label("Hvordan prosjektet er i tråd med formålet").fill("Arbeidsrettet.")
     page.get_by_label("Gjennomføringsevne").fill("Erfaren prosjektgruppe.")
@@ -86,7 +105,7 @@ def test_drammen_applies_over_several_visits_and_the_signatory_submits(
     page.fill("input[name=lines-0-amount]", "500 000 kr")
     save_and_continue(page)
     assert page.get_by_text("Utkastet er lagret, men noen felt må rettes").is_visible()
-    assert page.get_by_text("Oppgi et tall.").is_visible()
+    assert page.get_by_text("Oppgi et beløp i kroner, for eksempel 300 000 eller").is_visible()
     assert page.locator("input[name=funding-0-own_contribution]").input_value() == "ca. 100 000"
 
     # Second visit: everything typed is still there.
@@ -99,13 +118,40 @@ def test_drammen_applies_over_several_visits_and_the_signatory_submits(
     assert page.locator("input[name=funding-0-own_contribution]").input_value() == "ca. 100 000"
     assert page.locator("input[name=lines-0-amount]").input_value() == "500 000 kr"
     assert page.get_by_label("Antall deltakere").input_value() == "12"
-    page.fill("input[name=funding-0-own_contribution]", "100 000")
+    # Amounts as people type them: øre are rounded to whole kroner, and shown with spaces.
+    page.fill("input[name=funding-0-own_contribution]", "99999,50")
+    page.fill("input[name=funding-0-amount_applied]", "400000,00")
+    page.get_by_role("button", name="Lagre utkast").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=funding-0-own_contribution]").input_value() == "100 000"
+    assert page.locator("input[name=funding-0-amount_applied]").input_value() == "400 000"
+    align = page.locator("input[name=funding-0-amount_applied]").evaluate(
+        "input => getComputedStyle(input).textAlign"
+    )
+    assert align == "right"
     save_and_continue(page)
-    assert "Prosjektet må ha minst ti deltakere" not in checklist(page).inner_text()
+    assert "Prosjektet må ha minst ti deltakere" not in checklist(page)
+
+    # The partner picker: a search field filters the ~370 organisations as one types.
+    options = page.locator(".portal-picker__list > li")
+    assert options.count() > 350
+    assert page.locator(".portal-picker__list > li:visible").count() == 0
+    page.get_by_label("Søk etter en kommune eller fylkeskommune").fill("lier")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.portal-picker__list > li:not([hidden])').length < 5"
+    )
+    page.get_by_label("Lier kommune").check()
+    assert page.locator("[data-picker-chosen]").inner_text() == "Lier kommune"
+    # Without a search only the chosen are shown: nobody tabs through 370 boxes.
+    page.get_by_label("Søk etter en kommune eller fylkeskommune").fill("")
+    assert page.locator(".portal-picker__list > li:visible").count() == 1
+    page.get_by_label("Søk etter en kommune eller fylkeskommune").press("Enter")  # not a submit
+    assert "/steg/partners/" in page.url
     page.fill("input[name=earlier-0-title]", "Jobbsjansen Drammen")
     page.fill("input[name=earlier-0-year]", "2022")
     page.fill("textarea[name=earlier-0-result]", "Åtte av ti i arbeid eller utdanning")
     save_and_continue(page)
+    assert [p.name for p in Application.objects.get(pk=pk).partners.all()] == ["Lier kommune"]
     save_and_continue(page)  # area 1: no social entrepreneur or allowance in this project
 
     # Declarations and attachments: a PDF is taken, an EXE renamed to .pdf is refused.
@@ -131,7 +177,8 @@ def test_drammen_applies_over_several_visits_and_the_signatory_submits(
 
     # Review: every rule is met; the applicant cannot submit, only hand over.
     page.wait_for_url(f"{base}/soknader/{pk}/send-inn/")
-    assert "Mangler" not in checklist(page).inner_text()
+    assert page.locator(".portal-check--problem").count() == 0
+    assert page.get_by_text("Alt som trengs for innsending, er på plass.").is_visible()
     assert page.get_by_role("button", name="Godkjenn og send inn").count() == 0
     page.get_by_role("button", name="Overlever til godkjenning").click()
     assert page.get_by_text("Søknaden er overlevert til en signaturberettiget").is_visible()
@@ -141,6 +188,12 @@ def test_drammen_applies_over_several_visits_and_the_signatory_submits(
     page.goto(f"{base}/soknader/")
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Se over og send inn").click()
+    assert (
+        page.locator("form[data-busy]")
+        .filter(has=page.get_by_role("button", name="Godkjenn og send inn"))
+        .count()
+        == 1
+    )
     page.get_by_role("button", name="Godkjenn og send inn").click()
     application = Application.objects.get(pk=pk)
     assert application.case_number

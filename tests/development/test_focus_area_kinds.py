@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from applications.development.forms import step_form_class
 from applications.development.models import Application
-from applications.development.rules import application_problems
+from applications.development.rules import application_advice, application_problems
 from applications.development.selectors import application_summary
 from schemes.models import FocusArea, FocusAreaKind
 from tests.factories import ApplicationFactory
@@ -41,6 +41,7 @@ def outcome(application: Application) -> dict:
     return {
         "form": list(step_form_class("area", application.focus_area.kind).base_fields),
         "problems": [(p.rule, p.step) for p in application_problems(application=application)],
+        "advice": [(p.rule, p.step) for p in application_advice(application=application)],
         "summary": [
             (str(section["title"]), [row["label"] for row in section["rows"]])
             for section in application_summary(application=application)
@@ -50,7 +51,8 @@ def outcome(application: Application) -> dict:
 
 @pytest.fixture
 def one_of_each(seeded, municipality):
-    """An application under each area, each with something its own area's rules refuse."""
+    """An application under each area, each with something its own area's rules refuse or
+    advise against."""
     over_1_g = {
         "allowance_participants": 10,
         "allowance_months": 12,
@@ -86,7 +88,15 @@ def test_renumbering_the_areas_changes_no_rule(one_of_each):
     assert [rules["problems"] for rules in before] == [
         [("participant_allowance", "area"), *[("social_entrepreneur", "area")] * 4],
         [("participant_allowance", "area"), ("area_specific", "area"), ("area_specific", "area")],
-        [("focus_area", "basics"), ("area_specific", "area")],
+        [("focus_area", "basics")],
+        [],
+    ]
+    # What the circular only recommends ("bør") is advice: welcome services' dialogue, the
+    # diversity area's employee involvement.
+    assert [rules["advice"] for rules in before] == [
+        [],
+        [],
+        [("area_specific", "area")],
         [("area_specific", "area")],
     ]
 

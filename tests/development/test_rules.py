@@ -129,11 +129,23 @@ def test_a_budget_that_does_not_balance_is_refused(complete):
     ]
 
 
+def with_entrepreneur(application):
+    application.has_social_entrepreneur = True
+    application.entrepreneur_name = "Gründerhuset AS"
+    application.entrepreneur_form = "as"
+    application.entrepreneur_organisation_number = "974760673"
+    application.entrepreneur_business_model = "Salg av tjenester til kommuner"
+    application.entrepreneur_no_dividends = True
+    return application
+
+
 class TestParticipantAllowance:
-    """Deltakerstønad: participants × months × amount, at most 1 G per participant per year with
-    G at the project start (1 August 2025: NOK 130,160)."""
+    """Deltakerstønad: participants × months × amount, at most 1 G per participant per year, with
+    the G in force on each day of the project year (1 August 2025 to 31 July 2026: NOK 130,160
+    throughout, the last G known)."""
 
     def test_exactly_1_g_is_allowed(self, complete):
+        with_entrepreneur(complete)
         complete.allowance_participants = 10
         complete.allowance_months = 10
         complete.allowance_monthly_amount = Decimal(13016)
@@ -141,22 +153,15 @@ class TestParticipantAllowance:
         assert messages(complete) == []
 
     def test_above_1_g_is_refused(self, complete):
+        with_entrepreneur(complete)
         complete.allowance_participants = 10
         complete.allowance_months = 10
         complete.allowance_monthly_amount = Decimal(13017)
         assert messages(complete) == [
-            "Deltakerstønaden kan være høyst 1 G (130\xa0160\xa0kr) per deltaker per år; dere har "
-            "satt opp 130\xa0170\xa0kr (rundskrivet, «Satsingsområde 1, særlige vilkår»)."
-        ]
-
-    def test_g_is_the_one_in_force_at_the_project_start(self, complete):
-        complete.project_start = dt.date(2025, 3, 1)  # G was NOK 124,028 until 1 May 2025
-        complete.allowance_participants = 10
-        complete.allowance_months = 10
-        complete.allowance_monthly_amount = Decimal(13016)
-        assert messages(complete) == [
-            "Deltakerstønaden kan være høyst 1 G (124\xa0028\xa0kr) per deltaker per år; dere har "
-            "satt opp 130\xa0160\xa0kr (rundskrivet, «Satsingsområde 1, særlige vilkår»)."
+            "Deltakerstønaden kan være høyst 1 G per deltaker per år: i prosjektår 1 "
+            "(01.08.2025–31.07.2026) er det 130\xa0160\xa0kr, med hver G regnet for dagene den "
+            "gjelder; dere har satt opp 130\xa0170\xa0kr (rundskrivet, «Satsingsområde 1, særlige "
+            "vilkår»)."
         ]
 
 
