@@ -60,6 +60,7 @@ lint: install-test
 ## test: everything CI runs
 test: install-test services
 	$(MAKE) --no-print-directory system-deps EXTRA_DEBS=chromium
+	@[ -d node_modules/axe-core ] || npm ci --no-audit --no-fund
 	$(MAKE) --no-print-directory lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py check

@@ -1,0 +1,167 @@
+"""axe-core over every page of the main flows, as each role, in Bokmål, Nynorsk and English: no
+serious or critical violation (WCAG 2.1 AA, as the Norwegian universal-design regulation asks).
+
+One browser for the whole run; one context per role, logged in once, with the language switched
+by the cookie the portal's middleware reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from applications.development.steps import STEPS
+from imdi_grants.demo.users import DEMO_PASSWORD
+
+from .axe import axe_run, axe_source, failing
+from .cases import Cases, cases_build
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+@pytest.fixture
+def cases(demo_data, settings, tmp_path) -> Cases:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return cases_build()
+
+
+def municipal_pages(c: Cases) -> list[str]:
+    return [
+        "/",
+        "/soknader/",
+        "/soknader/ny/",
+        f"/soknader/{c.draft}/",
+        *(f"/soknader/{c.draft}/steg/{step.slug}/" for step in STEPS),
+        f"/soknader/{c.draft}/send-inn/",
+        f"/soknader/{c.submitted}/",
+        "/integreringsmottak/",
+        f"/integreringsmottak/{c.grant_offer}/",
+        f"/integreringsmottak/{c.open_offer}/",
+        f"/integreringsmottak/{c.open_offer}/akseptbrev/",
+        f"/integreringsmottak/{c.grant_offer}/akseptbrev/",
+        f"/rapporter/{c.open_report}/",
+        f"/rapporter/{c.report}/",
+        f"/organisasjoner/{c.organisation.pk}/",
+        "/accounts/2fa/",
+    ]
+
+
+def staff_pages(c: Cases) -> list[str]:
+    return [
+        "/",
+        "/soknader/",
+        f"/soknader/{c.submitted}/",
+        "/integreringsmottak/",
+        f"/integreringsmottak/{c.grant_offer}/",
+        f"/integreringsmottak/{c.open_offer}/",
+        "/integreringsmottak/avtaler/",
+        f"/integreringsmottak/avtaler/{c.agreement}/",
+        "/integreringsmottak/tilbud/",
+        "/integreringsmottak/utbetalinger/",
+        f"/rapporter/{c.report}/",
+        f"/rapporter/{c.open_report}/",
+        "/organisasjoner/",
+        "/organisasjoner/?q=dram",
+        f"/organisasjoner/{c.organisation.pk}/",
+        f"/organisasjoner/{c.organisation.pk}/inviter/",
+    ]
+
+
+def admin_pages(c: Cases) -> list[str]:
+    from schemes.models import SchemeYear
+
+    year = SchemeYear.objects.order_by("year").first()
+    return [
+        "/",
+        "/admin/",
+        "/admin/schemes/schemeyear/",
+        f"/admin/schemes/schemeyear/{year.pk}/change/",
+        "/admin/schemes/schemeyear/import/",
+        "/admin/schemes/schemeyear/export/",
+        "/admin/accounts/organisation/",
+        f"/admin/accounts/organisation/{c.organisation.pk}/change/",
+        "/admin/accounts/organisation/import/",
+        "/admin/accounts/organisation/export/",
+        "/admin/accounts/user/",
+        "/admin/audit/auditentry/",
+        "/admin/schemes/basicamount/",
+        "/organisasjoner/",
+        f"/organisasjoner/{c.organisation.pk}/endre/",
+        f"/organisasjoner/{c.organisation.pk}/inviter/",
+        "/soknader/",
+    ]
+
+
+def signatory_pages(c: Cases) -> list[str]:
+    return [*municipal_pages(c), f"/organisasjoner/{c.organisation.pk}/endre/"]
+
+
+ROLES = {
+    "applicant": ("applicant@drammen.example", municipal_pages),
+    "signatory": ("signatory@drammen.example", signatory_pages),
+    "caseworker": ("caseworker@imdi.example", staff_pages),
+    "administrator": ("admin@imdi.example", admin_pages),
+}
+
+
+def login(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.portal-form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def language_set(page, base: str, code: str) -> None:
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": base}])
+
+
+def check_pages(page, base: str, paths: list[str], who: str) -> list:
+    found = []
+    for code in LANGUAGES:
+        language_set(page, base, code)
+        for path in paths:
+            response = page.goto(f"{base}{path}")
+            assert response.ok, f"{who} {code} {path}: HTTP {response.status}"
+            assert page.locator("html").get_attribute("lang") == code, path
+            found += axe_run(page, f"{who} {code} {path}")
+    return found
+
+
+@pytest.fixture
+def axe_page(browser):
+    context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo")
+    context.add_init_script(script=axe_source())
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_serious_axe_violation(role, live_server, cases, axe_page):
+    base = live_server.url
+    email, pages = ROLES[role]
+    login(axe_page, base, email)
+    found = check_pages(axe_page, base, pages(cases), role)
+    report = "\n".join(str(v) for v in found)
+    print(report)
+    bad = failing(found)
+    assert not bad, "\n" + "\n".join(str(v) for v in bad)
+
+
+def test_no_serious_axe_violation_logged_out(live_server, demo_data, axe_page):
+    base = live_server.url
+    found = []
+    for code in LANGUAGES:
+        language_set(axe_page, base, code)
+        for path in ("/accounts/login/", "/accounts/password/reset/"):
+            axe_page.goto(f"{base}{path}")
+            found += axe_run(axe_page, f"anonymous {code} {path}")
+        response = axe_page.goto(f"{base}/finnes-ikke/")
+        assert response.status == 404
+        found += axe_run(axe_page, f"anonymous {code} 404")
+    print("\n".join(str(v) for v in found))
+    bad = failing(found)
+    assert not bad, "\n" + "\n".join(str(v) for v in bad)
