@@ -5,15 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.formfields import MoneyField
 from schemes.models import SchemeYear
 
 
 class AmendYearForm(forms.Form):
     """The fields a year's letters state, with the reason the amendment is recorded with."""
 
-    rate_per_place_per_month = forms.DecimalField(
-        label=_("Rate per place per month (NOK)"), min_value=0, decimal_places=0, required=False
-    )
+    rate_per_place_per_month = MoneyField(label=_("Rate per place per month (NOK)"))
     acceptance_window_days = forms.IntegerField(
         label=_("Acceptance window (days)"), min_value=1, max_value=90
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.formfields import MoneyField
 from imdi_grants.lib.uploads import validate_upload
 
 from .models import MANDATORY_COMPONENTS, ProgrammeComponent, Report
@@ -19,12 +20,8 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
-    income = forms.DecimalField(
-        label=_("Booked income (NOK)"), min_value=0, decimal_places=0, required=False
-    )
-    expenses = forms.DecimalField(
-        label=_("Booked expenses (NOK)"), min_value=0, decimal_places=0, required=False
-    )
+    income = MoneyField(label=_("Booked income (NOK)"))
+    expenses = MoneyField(label=_("Booked expenses (NOK)"))
     accounts_file = forms.FileField(
         label=_("Accounts on IMDi's form (XLSX)"),
         required=False,

@@ -17,9 +17,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
+from imdi_grants.lib.formfields import MoneyField
 from schemes.models import FocusArea, FocusAreaKind
 
-from .formfields import MoneyField
 from .models import Application
 from .steps import STEP_BY_SLUG
 

@@ -28,9 +28,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from imdi_grants.lib.formfields import MoneyField, OrganisationNumberField
 from schemes.models import FocusAreaKind as Kind
-
-from .formfields import MoneyField, OrganisationNumberField
 
 
 def is_filled(value: Any) -> bool:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
+from imdi_grants.lib.formfields import MoneyField
 from imdi_grants.lib.identifiers import (
     normalise_bank_account_number,
     normalise_organisation_number,
@@ -158,6 +159,6 @@ class PaymentApproveForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (NOK)"), min_value=1, decimal_places=0)
+    amount = MoneyField(label=_("Amount (NOK)"), min_value=1, required=True)
     received_on = forms.DateField(label=_("Received"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,7 +81,28 @@ def agreement_register(
     places: int,
     by: User,
 ) -> ReceptionAgreement:
+    """Register a municipality's agreement on an integration reception centre with its places.
+    Agreements of one municipality never overlap; the organisation's row is locked so that a
+    double click or two caseworkers at once register it once."""
     require_actor(is_staff(by))
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    overlapping = organisation.reception_agreements.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    existing = overlapping.order_by("start_date").first()
+    require(
+        existing is None,
+        _(
+            "%(organisation)s already has an integration reception agreement from %(start)s. "
+            "Change its places or its end date instead of registering another."
+        )
+        % {
+            "organisation": organisation,
+            "start": existing.start_date.strftime("%d.%m.%Y") if existing else "",
+        },
+    )
     agreement = ReceptionAgreement.objects.create(
         organisation=organisation, start_date=start_date, end_date=end_date, created_by=by
     )

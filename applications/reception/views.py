@@ -61,9 +61,13 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = services.agreement_register(by=request.user, **form.cleaned_data)
-        messages.success(request, _("The agreement is registered."))
-        return redirect("reception:agreement_detail", pk=agreement.pk)
+        try:
+            agreement = services.agreement_register(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The agreement is registered."))
+            return redirect("reception:agreement_detail", pk=agreement.pk)
     return render(
         request,
         "reception/agreement_list.html",

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from applications.development.formfields import MoneyField, parse_kroner
 from applications.development.models import FundingYear
+from imdi_grants.lib.formfields import MoneyField, parse_kroner
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db

@@ -176,3 +176,15 @@ def test_lists_keep_a_constant_number_of_queries(
     for name in ("reception:grant_list", "reception:agreement_list", "reception:payments"):
         with django_assert_max_num_queries(14):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_double_click_registers_one_agreement(client, caseworker, municipality):
+    """Issue 8: the server refuses the second of two identical posts, not only JavaScript."""
+    client.force_login(caseworker)
+    data = {"organisation": municipality.pk, "start_date": "2024-01-01", "places": "50"}
+    url = reverse("reception:agreement_list")
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "har allerede en avtale om integreringsmottak" in response.content.decode()
+    assert municipality.reception_agreements.count() == 1

@@ -212,3 +212,15 @@ def test_a_report_cannot_be_submitted_before_its_period_begins(
         reports.report_submit(report=report, by=applicant)
     time_machine.move_to(dt.datetime(2024, 7, 1, 12, 0, tzinfo=dt.UTC))
     reports.report_submit(report=report, by=applicant)
+
+
+def test_the_accounts_take_amounts_as_people_type_them(client, accepted_grant, applicant):
+    """Issue 8: money fields accept "300 000,50" and "300000,50"; øre round to whole kroner."""
+    report = accepted_grant.reports.filter(kind="half_year").first()
+    client.force_login(applicant)
+    client.post(
+        reverse("reporting:report_detail", args=[report.pk]),
+        {"save": "1", "participants": "12", "income": "642 300,50", "expenses": "600000,49"},
+    )
+    report.refresh_from_db()
+    assert (report.income, report.expenses) == (642301, 600000)
