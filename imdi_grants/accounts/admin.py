@@ -11,7 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
 from .models import Invitation, Membership, Organisation, User
-from .resources import OrganisationResource
+from .resources import LanguageDecisionResource, OrganisationResource
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
@@ -128,7 +128,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(NorwegianImportExportAdmin):
-    resource_classes = [OrganisationResource]
+    resource_classes = [OrganisationResource, LanguageDecisionResource]
     list_display = [
         "name",
         "municipality_number",

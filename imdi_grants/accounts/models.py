@@ -168,6 +168,11 @@ class Organisation(models.Model):
         return self.name
 
     @property
+    def registry_number(self) -> str:
+        """The municipality number, or for a county municipality its county number."""
+        return self.municipality_number or self.county_number
+
+    @property
     def letter_language(self) -> str:
         """The language code letters and e-mails to this organisation are written in."""
         return "nn" if self.written_standard == WrittenStandard.NYNORSK else "nb"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
-from import_export import resources
+from import_export import fields, resources
 
 from imdi_grants.lib.identifiers import (
     normalise_bank_account_number,
     normalise_organisation_number,
 )
 
-from .models import Organisation
+from .models import Organisation, WrittenStandard
 
 # django-import-export ships no Bokmål or Nynorsk catalogue, and Django's Bokmål one lacks a few
 # of the admin's newer words, so their pages would read in English. These are their user-facing
@@ -104,3 +105,73 @@ class OrganisationResource(resources.ModelResource):
             row["bank_account_number"] = normalise_bank_account_number(
                 str(row["bank_account_number"])
             )
+
+
+#: How a decision may be written in the file (the Language Act § 15: bokmål, nynorsk or neutral).
+DECISIONS = {
+    "bokmål": WrittenStandard.BOKMAL,
+    "bokmal": WrittenStandard.BOKMAL,
+    "nb": WrittenStandard.BOKMAL,
+    "nynorsk": WrittenStandard.NYNORSK,
+    "nn": WrittenStandard.NYNORSK,
+    "nøytral": WrittenStandard.NEUTRAL,
+    "noytral": WrittenStandard.NEUTRAL,
+    "neutral": WrittenStandard.NEUTRAL,
+}
+
+
+def decision_parse(text: object) -> str:
+    decision = DECISIONS.get(str(text or "").strip().lower())
+    if decision is None:
+        raise ValueError(
+            _("“%(value)s” is not a written standard: write bokmål, nynorsk or nøytral.")
+            % {"value": text}
+        )
+    return decision
+
+
+def organisation_by_number(number: object) -> Organisation | None:
+    """A municipality by its four digits, a county municipality by its two."""
+    digits = str(number or "").strip()
+    if len(digits) == 3 and digits.isdigit():  # a spreadsheet dropped the leading zero
+        digits = f"0{digits}"
+    if len(digits) == 1 and digits.isdigit():
+        digits = f"0{digits}"
+    if len(digits) == 4:
+        return Organisation.objects.filter(municipality_number=digits).first()
+    if len(digits) == 2:
+        return Organisation.objects.filter(
+            county_number=digits, is_county_municipality=True
+        ).first()
+    return None
+
+
+class LanguageDecisionResource(resources.ModelResource):
+    """Each municipality's and county municipality's decision on the written standard state
+    bodies use towards it (målform, the Language Act § 15), from a file with the columns
+    "nummer" (municipality or county number) and "målform" (bokmål, nynorsk or nøytral). Rows
+    match existing organisations only; an unknown number or decision is an error in the preview,
+    and a file with any error imports nothing."""
+
+    number = fields.Field(column_name="nummer", attribute="registry_number", readonly=True)
+    decision = fields.Field(column_name="målform", attribute="written_standard")
+
+    class Meta:
+        model = Organisation
+        name = _("Written standard (målform) by number")
+        fields = ("number", "decision")
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_instance(self, instance_loader, row: dict) -> Organisation | None:
+        return organisation_by_number(row.get("nummer"))
+
+    def before_import_row(self, row: dict, **kwargs: object) -> None:
+        if organisation_by_number(row.get("nummer")) is None:
+            raise ValueError(
+                _("Row with number “%(number)s”: no municipality or county municipality has it.")
+                % {"number": row.get("nummer")}
+            )
+        row["målform"] = decision_parse(row.get("målform"))

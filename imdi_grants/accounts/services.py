@@ -53,6 +53,7 @@ def organisations_load(
     *,
     municipalities_csv: Path = DATA_DIR / "municipalities-2024.csv",
     counties_csv: Path = DATA_DIR / "counties-2024.csv",
+    decisions_csv: Path = DATA_DIR / "language-decisions-counties-2024.csv",
 ) -> LoadResult:
     """Load the 2024 municipalities and county municipalities; loading again changes nothing.
 
@@ -70,12 +71,13 @@ def organisations_load(
         per_county[row["county_number"]] = per_county.get(row["county_number"], 0) + 1
 
     created = updated = 0
+    new_ids: list[int] = []
 
     def upsert(lookup: dict, values: dict) -> None:
         nonlocal created, updated
         organisation = Organisation.objects.filter(**lookup).first()
         if organisation is None:
-            Organisation.objects.create(**lookup, **values)
+            new_ids.append(Organisation.objects.create(**lookup, **values).pk)
             created += 1
             return
         changed = [k for k, v in values.items() if getattr(organisation, k) != v]
@@ -106,7 +108,19 @@ def organisations_load(
             {"county_number": row["county_number"], "is_county_municipality": True},
             {"name": _county_name(row["name"]), "short_name": row["name"]},
         )
+    _county_decisions_apply(path=decisions_csv, organisation_ids=new_ids)
     return LoadResult(created=created, updated=updated)
+
+
+def _county_decisions_apply(*, path: Path, organisation_ids: list[int]) -> None:
+    """The county municipalities' decisions on the written standard (Språkrådet's list), for
+    the organisations this load created; a later change by an administrator is kept."""
+    decisions = {"bokmål": "nb", "nynorsk": "nn", "nøytral": "neutral"}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter=";"):
+            Organisation.objects.filter(
+                pk__in=organisation_ids, county_number=row["nummer"], is_county_municipality=True
+            ).update(written_standard=decisions[row["målform"]])
 
 
 ORGANISATION_EDITABLE_FIELDS = (
