@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from applications.development.selectors import applications_awaiting_signature
 from applications.reception.selectors import offer_list as reception_offer_list
 from imdi_grants.accounts.selectors import memberships_of
 from imdi_grants.lib.deadlines import now_in_oslo
@@ -31,11 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
     offers_by_org: dict[int, list] = {}
     for offer in reception_offer_list(user=user).prefetch_related("grant__reports"):
         offers_by_org.setdefault(offer.organisation_id, []).append(offer)
+    awaiting: dict[int, list] = {}
+    for application in applications_awaiting_signature(user=user):
+        awaiting.setdefault(application.organisation_id, []).append(application)
     context["organisations"] = [
         {
             "membership": membership,
             "organisation": membership.organisation,
             "reception_offers": offers_by_org.get(membership.organisation_id, []),
+            "awaiting_signature": awaiting.get(membership.organisation_id, []),
             "rounds": [
                 {
                     "scheme_year": scheme_year,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from imdi_grants.accounts.models import Membership, MembershipRole, Organisation, User
 from imdi_grants.lib.money import format_nok
 
-from .models import Application, BudgetLine, EarlierProject, FundingYear
+from .models import Application, BudgetLine, EarlierProject, FundingYear, Status
 from .steps import STEPS
 
 
@@ -145,3 +145,18 @@ def application_summary(*, application: Application) -> list[dict]:
         if step.summary_title and rows:
             sections.append({"title": step.summary_title, "rows": rows})
     return sections
+
+
+def applications_awaiting_signature(*, user: User) -> QuerySet[Application]:
+    """Drafts handed over to the signatories of the organisations where ``user`` is one: the
+    signatory's to-do on the start page."""
+    return (
+        Application.objects.filter(
+            status=Status.DRAFT,
+            handed_over_at__isnull=False,
+            organisation__memberships__user=user,
+            organisation__memberships__role=MembershipRole.SIGNATORY,
+        )
+        .select_related("organisation", "scheme_year")
+        .order_by("handed_over_at")
+    )

@@ -47,3 +47,15 @@ def demo_data(transactional_db, settings):
     organisations_load()
     call_command("seed_schemes", verbosity=0)
     call_command("load_demo", verbosity=0)
+
+
+def login(page, base: str, email: str) -> None:
+    """Log in as a demo user through the login page, from a clean session."""
+    from imdi_grants.demo.users import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.portal-form button[type=submit]")
+    page.wait_for_url(f"{base}/")

@@ -72,3 +72,15 @@ def test_the_signatory_is_e_mailed_a_link_when_the_draft_is_handed_over(
     [message] = OutboxMessage.objects.filter(key__startswith=f"handed-over:{complete.pk}:")
     assert message.to == signatory.email
     assert reverse("development:submit", args=[complete.pk]) in message.body
+
+
+def test_the_signatory_sees_the_handed_over_application_on_the_start_page(
+    client, complete, applicant, signatory
+):
+    application_hand_over(application=complete, by=applicant)
+    client.force_login(signatory)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("development:submit", args=[complete.pk]) in page
+    client.force_login(applicant)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("development:submit", args=[complete.pk]) not in page
