@@ -23,3 +23,11 @@ def letters_sweep() -> None:
 def grants_lapse_overdue() -> None:
     """Hourly: letters whose acceptance deadline has passed lapse."""
     services.grants_lapse_overdue()
+
+
+@shared_task(acks_late=True)
+def acceptance_reminders() -> None:
+    """Daily: reminders of letters waiting for acceptance (queued once each, by key)."""
+    from .reminders import acceptance_reminders_send
+
+    acceptance_reminders_send()

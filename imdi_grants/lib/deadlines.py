@@ -36,3 +36,14 @@ def is_before_deadline(day: dt.date, *, at: dt.datetime | None = None) -> bool:
 def last_moment(day: dt.date) -> dt.datetime:
     """23:59:59 on ``day`` in Oslo, for showing a deadline to people."""
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=OSLO)
+
+
+#: When people are reminded of a deadline: 14 and 3 days before it, and the day after it was
+#: missed (negative: after).
+REMINDER_DAYS_BEFORE = (14, 3, -1)
+
+
+def reminder_due(deadline: dt.date, *, today: dt.date) -> int | None:
+    """Which reminder (days before the deadline; -1 the day after) is due ``today``, if any."""
+    days = (deadline - today).days
+    return days if days in REMINDER_DAYS_BEFORE else None

@@ -1,0 +1,53 @@
+"""Reminders of grant letters waiting for acceptance: 14 and 3 days before the deadline to the
+recipient's users, and the day after a missed deadline to them and to the caseworker who decided.
+
+Each reminder is an outbox row with a key naming the letter, the day and the person, so the beat
+job running twice, two beat processes, or a retried task never send the same reminder twice (the
+key is unique in the database; no check-then-send)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from imdi_grants.lib.deadlines import REMINDER_DAYS_BEFORE, reminder_due, today_in_oslo
+from imdi_grants.outbox.services import message_queue
+
+from .models import GrantLetter, LetterStatus
+
+
+def acceptance_reminders_send(*, today: dt.date | None = None) -> int:
+    """Queue the reminders due today (Oslo) for letters still waiting for acceptance; returns
+    how many were queued now."""
+    today = today or today_in_oslo()
+    dates = [today + dt.timedelta(days=days) for days in REMINDER_DAYS_BEFORE]
+    letters = GrantLetter.objects.filter(
+        status__in=[LetterStatus.AWAITING, LetterStatus.LAPSED],
+        acceptance_deadline__in=dates,
+    ).select_related("grant__organisation", "grant__scheme_year__scheme", "grant__created_by")
+    queued = 0
+    for letter in letters:
+        days = reminder_due(letter.acceptance_deadline, today=today)
+        if days is None or (days >= 0 and letter.status != LetterStatus.AWAITING):
+            continue
+        grant = letter.grant
+        link = settings.PORTAL_BASE_URL + reverse("grants:grant_detail", args=[grant.pk])
+        context = {"letter": letter, "grant": grant, "days": days, "link": link}
+        recipients = [m.user for m in grant.organisation.memberships.select_related("user")]
+        if days < 0:
+            recipients.append(grant.created_by)
+        with transaction.atomic():
+            for user in recipients:
+                queued += bool(
+                    message_queue(
+                        key=f"reminder:acceptance:{letter.pk}:{days}:user:{user.pk}",
+                        recipient=user,
+                        template="grants/email/acceptance_reminder",
+                        context=context,
+                        language="nb" if user.is_imdi_staff else grant.organisation.letter_language,
+                    )
+                )
+    return queued
