@@ -159,6 +159,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.letters_sweep",
         "schedule": 5 * 60,
     },
+    "grants-acceptance-reminders": {
+        "task": "grants.tasks.acceptance_reminders",
+        "schedule": 60 * 60,  # hourly; each reminder is queued once (unique key)
+    },
+    "reporting-report-reminders": {
+        "task": "reporting.tasks.report_reminders",
+        "schedule": 60 * 60,
+    },
+    "development-draft-reminders": {
+        "task": "applications.development.tasks.draft_reminders",
+        "schedule": 60 * 60,
+    },
     "grants-lapse": {
         "task": "grants.tasks.grants_lapse_overdue",
         "schedule": 60 * 60,  # hourly; a grant lapses the first run after its deadline day

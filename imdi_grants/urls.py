@@ -18,6 +18,7 @@ urlpatterns = [
     path("organisasjoner/", include("imdi_grants.accounts.urls")),
     path("integreringsmottak/", include("applications.reception.urls")),
     path("tilskudd/", include("grants.urls")),
+    path("varsler/", include("imdi_grants.outbox.urls")),
     path("rapporter/", include("reporting.urls")),
     path("soknader/", include("applications.development.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

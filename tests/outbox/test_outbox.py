@@ -81,3 +81,14 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(applicant):
         _queue(applicant)
         raise RuntimeError
     assert not OutboxMessage.objects.exists()
+
+
+def test_each_person_sees_the_e_mails_sent_to_them_and_no_one_else_s(client, applicant, outsider):
+    from django.urls import reverse
+
+    _queue(applicant, key="mine")
+    _queue(outsider, key="theirs")
+    client.force_login(applicant)
+    page = client.get(reverse("outbox:my_messages")).content.decode()
+    assert f"Hei, {applicant.full_name}" in page
+    assert outsider.full_name not in page
