@@ -26,7 +26,7 @@ from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
 from imdi_grants.lib.tasks import enqueue
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor, system
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_mark_letters_issued
 
@@ -345,15 +345,16 @@ def grant_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
         grant.letter_sent_on = letter.sent_on
         grant.acceptance_deadline = letter.acceptance_deadline
         grant.save(update_fields=["letter_sent_on", "acceptance_deadline"])
-    link = settings.PORTAL_BASE_URL + reverse("grants:grant_detail", args=[grant.pk])
-    for membership in grant.organisation.memberships.select_related("user"):
-        message_queue(
-            key=f"letter:{letter.pk}:user:{membership.user_id}",
-            recipient=membership.user,
-            template="grants/email/letter",
-            context={"letter": letter, "grant": grant, "link": link},
-            language=grant.organisation.letter_language,
-        )
+    organisation_notify(
+        organisation=grant.organisation,
+        key=f"letter:{letter.pk}",
+        template="grants/email/letter",
+        context={
+            "letter": letter,
+            "grant": grant,
+            "link": settings.PORTAL_BASE_URL + reverse("grants:grant_detail", args=[grant.pk]),
+        },
+    )
     audit_log(
         subject=grant,
         action="imdi.grant.letter_sent",

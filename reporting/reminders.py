@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from imdi_grants.lib.deadlines import REMINDER_DAYS_BEFORE, reminder_due, today_in_oslo
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 
 from .models import Report, ReportStatus
 
@@ -30,19 +29,11 @@ def report_reminders_send(*, today: dt.date | None = None) -> int:
             continue
         grant = report.grant
         link = settings.PORTAL_BASE_URL + reverse("reporting:report_detail", args=[report.pk])
-        context = {"report": report, "grant": grant, "days": days, "link": link}
-        recipients = [m.user for m in grant.organisation.memberships.select_related("user")]
-        if days < 0:
-            recipients.append(grant.created_by)
-        with transaction.atomic():
-            for user in recipients:
-                queued += bool(
-                    message_queue(
-                        key=f"reminder:report:{report.pk}:{days}:user:{user.pk}",
-                        recipient=user,
-                        template="reporting/email/report_reminder",
-                        context=context,
-                        language="nb" if user.is_imdi_staff else grant.organisation.letter_language,
-                    )
-                )
+        queued += organisation_notify(
+            organisation=grant.organisation,
+            key=f"reminder:report:{report.pk}:{days}",
+            template="reporting/email/report_reminder",
+            context={"report": report, "grant": grant, "days": days, "link": link},
+            also=[grant.created_by] if days < 0 else (),
+        )
     return queued

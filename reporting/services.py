@@ -20,7 +20,7 @@ from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 
 from . import access
 from .models import MANDATORY_COMPONENTS, Report, ReportActivity, ReportStatus
@@ -272,17 +272,16 @@ def report_review(*, report: Report, by: User, approve: bool, comment: str = "")
 
 def _tell_returned(report: Report) -> None:
     """E-mail the organisation's users that a report came back, with IMDi's comment."""
-    organisation = report.grant.organisation
-    link = settings.PORTAL_BASE_URL + reverse("reporting:report_detail", args=[report.pk])
-    stamp = f"{report.reviewed_at:%Y%m%d%H%M%S%f}"
-    for membership in organisation.memberships.select_related("user"):
-        message_queue(
-            key=f"report-returned:{report.pk}:{stamp}:user:{membership.user_id}",
-            recipient=membership.user,
-            template="reporting/email/returned",
-            context={"report": report, "grant": report.grant, "link": link},
-            language=organisation.letter_language,
-        )
+    organisation_notify(
+        organisation=report.grant.organisation,
+        key=f"report-returned:{report.pk}:{report.reviewed_at:%Y%m%d%H%M%S%f}",
+        template="reporting/email/returned",
+        context={
+            "report": report,
+            "grant": report.grant,
+            "link": settings.PORTAL_BASE_URL + reverse("reporting:report_detail", args=[report.pk]),
+        },
+    )
 
 
 def report_balance(report: Report) -> Decimal | None:

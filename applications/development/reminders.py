@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from imdi_grants.lib.deadlines import reminder_due, today_in_oslo
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 
 from .models import Application, Status
 
@@ -37,21 +36,13 @@ def draft_reminders_send(*, today: dt.date | None = None) -> int:
         if days is None or days < 0:
             continue
         link = settings.PORTAL_BASE_URL + reverse("development:detail", args=[application.pk])
-        context = {"application": application, "days": days, "link": link}
-        organisation = application.organisation
-        deadline = application.submission_deadline.isoformat()
-        with transaction.atomic():
-            for membership in organisation.memberships.select_related("user"):
-                queued += bool(
-                    message_queue(
-                        key=(
-                            f"reminder:draft:{application.pk}:{deadline}:{days}"
-                            f":user:{membership.user_id}"
-                        ),
-                        recipient=membership.user,
-                        template="development/email/draft_reminder",
-                        context=context,
-                        language=organisation.letter_language,
-                    )
-                )
+        queued += organisation_notify(
+            organisation=application.organisation,
+            key=(
+                f"reminder:draft:{application.pk}:{application.submission_deadline.isoformat()}"
+                f":{days}"
+            ),
+            template="development/email/draft_reminder",
+            context={"application": application, "days": days, "link": link},
+        )
     return queued

@@ -31,7 +31,7 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import is_before_deadline, last_moment, today_in_oslo
 from imdi_grants.lib.uploads import sniff
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 from schemes.models import FocusArea, SchemeYear
 from schemes.selectors import focus_area_is_open_to
 
@@ -218,19 +218,17 @@ def application_hand_over(*, application: Application, by: User) -> Application:
         actor=by,
         organisation=application.organisation,
     )
-    organisation = application.organisation
-    link = settings.PORTAL_BASE_URL + reverse("development:submit", args=[application.pk])
-    stamp = f"{application.handed_over_at:%Y%m%d%H%M%S%f}"
-    for membership in organisation.memberships.filter(role=MembershipRole.SIGNATORY).select_related(
-        "user"
-    ):
-        message_queue(
-            key=f"handed-over:{application.pk}:{stamp}:user:{membership.user_id}",
-            recipient=membership.user,
-            template="development/email/handed_over",
-            context={"application": application, "handed_over_by": by, "link": link},
-            language=organisation.letter_language,
-        )
+    organisation_notify(
+        organisation=application.organisation,
+        key=f"handed-over:{application.pk}:{application.handed_over_at:%Y%m%d%H%M%S%f}",
+        template="development/email/handed_over",
+        context={
+            "application": application,
+            "handed_over_by": by,
+            "link": settings.PORTAL_BASE_URL + reverse("development:submit", args=[application.pk]),
+        },
+        roles=[MembershipRole.SIGNATORY],
+    )
     return application
 
 

@@ -31,7 +31,7 @@ from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
-from imdi_grants.outbox.services import message_queue
+from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
 
 from .calculation import MonthLine, PlacePeriod, monthly_breakdown, yearly_amount
@@ -282,15 +282,15 @@ def offer_send(*, organisation: Organisation, scheme_year: SchemeYear, by: User)
         new_status=offer.status,
         data={"amount": str(offer.amount)},
     )
-    link = settings.PORTAL_BASE_URL + reverse("reception:grant_detail", args=[offer.pk])
-    for membership in organisation.memberships.select_related("user"):
-        message_queue(
-            key=f"offer:{offer.pk}:user:{membership.user_id}",
-            recipient=membership.user,
-            template="reception/email/offer",
-            context={"offer": offer, "link": link},
-            language=organisation.letter_language,
-        )
+    organisation_notify(
+        organisation=organisation,
+        key=f"offer:{offer.pk}",
+        template="reception/email/offer",
+        context={
+            "offer": offer,
+            "link": settings.PORTAL_BASE_URL + reverse("reception:grant_detail", args=[offer.pk]),
+        },
+    )
     return offer
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from imdi_grants.accounts.models import User
+from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.lib.tasks import enqueue
 
 from .models import MessageStatus, OutboxMessage
@@ -100,3 +101,37 @@ def messages_sweep(*, now: dt.datetime | None = None) -> int:
     for pk in due:
         sent += message_send(message_id=pk)
     return sent
+
+
+def organisation_notify(
+    *,
+    organisation: Organisation,
+    key: str,
+    template: str,
+    context: dict,
+    roles: Iterable[str] | None = None,
+    also: Iterable[User] = (),
+) -> int:
+    """Queue one e-mail to each of the organisation's users (of ``roles``, or all), in its
+    written standard, and to ``also`` (IMDi staff, in Bokmål). ``key`` names what the e-mail is
+    about; each recipient's is ``<key>:user:<id>``, so the same notice is never queued twice.
+    Returns how many were queued now."""
+    memberships = organisation.memberships.select_related("user")
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    recipients = [(m.user, organisation.letter_language) for m in memberships]
+    recipients += [(user, "nb") for user in also]
+    queued = 0
+    with transaction.atomic():
+        for user, language in recipients:
+            queued += (
+                message_queue(
+                    key=f"{key}:user:{user.pk}",
+                    recipient=user,
+                    template=template,
+                    context=context,
+                    language=language,
+                )
+                is not None
+            )
+    return queued
