@@ -1,14 +1,21 @@
-"""Request middleware: the portal's language, and two-factor authentication for IMDi staff."""
+"""Request middleware: the portal's language, two-factor authentication and session limits for
+IMDi staff, and no caching of what a logged-in person sees."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class PortalLocaleMiddleware:
@@ -60,4 +67,63 @@ class StaffTwoFactorMiddleware:
             ).exists()
             if not has_totp:
                 return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page a logged-in person sees and on every download,
+    so that neither a shared proxy nor the browser's cache keeps a case, a letter or a bank
+    account number after the person has gone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        is_download = isinstance(response, FileResponse) or "attachment" in response.get(
+            "Content-Disposition", ""
+        )
+        if is_download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+
+
+SESSION_STARTED = "_imdi_session_started"
+SESSION_SEEN = "_imdi_session_seen"
+# The time of the last request is written at most this often, so not every request saves the
+# session; the idle limit is exact to within this.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class StaffSessionTimeoutMiddleware:
+    """IMDi staff are logged out after ``STAFF_SESSION_IDLE_SECONDS`` without a request and
+    ``STAFF_SESSION_MAX_SECONDS`` after they logged in, whatever they do in between. Municipal
+    users keep Django's ``SESSION_COOKIE_AGE``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_imdi_staff:
+            now = time.time()
+            session = request.session
+            started = session.get(SESSION_STARTED)
+            seen = session.get(SESSION_SEEN)
+            if started is None or seen is None:
+                session[SESSION_STARTED] = started = now
+                session[SESSION_SEEN] = seen = now
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - started > settings.STAFF_SESSION_MAX_SECONDS
+            ):
+                from imdi_grants.accounts.adapters import audit_session_expired
+
+                audit_session_expired(request, user)
+                logout(request)
+                messages.info(request, _("Your session has expired. Log in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - seen >= SEEN_RESOLUTION_SECONDS:
+                session[SESSION_SEEN] = now
         return self.get_response(request)

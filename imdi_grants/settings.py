@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +43,13 @@ DEMO_MODE = env.bool("DEMO_MODE", default=DJANGO_ENV == "dev") and not PRODUCTIO
 if PRODUCTION:
     SECRET_KEY = env_secret("SECRET_KEY")
     if not SECRET_KEY:
-        raise ValueError("SECRET_KEY (or SECRET_KEY_FILE) must be set when DJANGO_ENV=production")
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DJANGO_ENV=production"
+        )
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 characters when DJANGO_ENV=production"
+        )
 else:
     SECRET_KEY = env_secret("SECRET_KEY", "dev-insecure-5k2#h0v!q8x@m1w7z$c3n6b9p4r0t2y5u8i1o3")
 
@@ -63,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "import_export",
+    "csp",
     "imdi_grants.accounts",
     "imdi_grants.audit",
     "imdi_grants.outbox",
@@ -84,7 +93,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imdi_grants.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "imdi_grants.middleware.StaffSessionTimeoutMiddleware",
     "imdi_grants.middleware.StaffTwoFactorMiddleware",
 ]
 
@@ -121,14 +133,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_imdi")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (allauth's login rate limits live here) --------------------------------------------
+# --- Cache (allauth's login rate limits and the worker heartbeat live here) -------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, but a Redis that cannot be reached is a cache miss, not a 500: logging in
+            # still works while Redis is down, with rate limits that do not count.
+            "BACKEND": "imdi_grants.lib.cache.ForgivingRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"imdi-{DJANGO_ENV}"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -150,7 +165,14 @@ CELERY_ENABLE_UTC = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks poll the database for what is due; there is no schedule entry per deadline.
+# The worker's heartbeat task lives outside the apps' tasks.py files.
+CELERY_IMPORTS = ["imdi_grants.lib.cache"]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "worker-heartbeat": {
+        # /healthz reports the worker as alive while this ran within the last few minutes.
+        "task": "imdi_grants.lib.cache.worker_heartbeat",
+        "schedule": 60,
+    },
     "outbox-sweep": {
         "task": "imdi_grants.outbox.tasks.messages_sweep",
         "schedule": 5 * 60,
@@ -185,7 +207,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -211,6 +236,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind a reverse proxy every request comes from the proxy: the rate limits above count per
+# client only when allauth takes the address from X-Forwarded-For, skipping this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 SOCIALACCOUNT_ADAPTER = "imdi_grants.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -270,10 +298,22 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Django's default (2.5 MB) for everything but files: the limit counts the form fields, never the
+# uploaded files of a multipart request, so upload views still take files up to their own limit
+# (``imdi_grants.lib.uploads``). It was 25 MB, which only let oversized form posts through.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- E-mail -----------------------------------------------------------------------------------
+if PRODUCTION and not os.environ.get("EMAIL_URL", "").strip():
+    # Without it mail would go to the console, and password reset links with it into the logs.
+    raise ImproperlyConfigured("EMAIL_URL must be set when DJANGO_ENV=production")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if PRODUCTION and EMAIL_CONFIG["EMAIL_BACKEND"].endswith(
+    ("console.EmailBackend", "locmem.EmailBackend")
+):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server when DJANGO_ENV=production, not the console"
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IMDi tilskudd <noreply@imdi.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -281,6 +321,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Import/export ----------------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A cell that starts with "=" is not a formula in the exported file (CSV injection).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -288,11 +330,40 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The compose health check calls /healthz over plain HTTP inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# IMDi staff are logged out after 30 minutes without a request and 12 hours after logging in
+# (imdi_grants.middleware.StaffSessionTimeoutMiddleware); municipal users keep SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the portal
+# itself, never inline; the TOTP QR code is a data: image. No plugins, no <base>, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # "__Host-": the browser keeps these cookies only when they are Secure, have path=/ and no
+    # Domain, so neither a subdomain nor plain HTTP can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

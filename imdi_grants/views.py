@@ -58,6 +58,39 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The database, Redis and the worker, each on its own: 503 when the database or Redis is
+    down (the web container cannot serve), 200 with the worker's heartbeat reported otherwise (a
+    stale worker delays letters and e-mails but the pages still work)."""
+    import redis
+    from django.conf import settings
+
+    from imdi_grants.lib.cache import worker_heartbeat_status
+
+    parts: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        parts["database"] = "ok"
+    except Exception:
+        parts["database"] = "down"
+    if settings.REDIS_URL:
+        try:
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            )
+            try:
+                client.ping()
+            finally:
+                client.close()
+            parts["redis"] = "ok"
+        except redis.RedisError:
+            parts["redis"] = "down"
+    else:
+        parts["redis"] = "not configured"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        parts["worker"] = {"status": "eager", "last": None}  # tasks run in the web process
+    else:
+        parts["worker"] = worker_heartbeat_status()
+    healthy = parts["database"] == "ok" and parts["redis"] != "down"
+    parts["status"] = "ok" if healthy else "down"
+    return JsonResponse(parts, status=200 if healthy else 503)

@@ -28,6 +28,21 @@ print(json.dumps({
     "timezone": settings.CELERY_TIMEZONE,
     "tz": settings.TIME_ZONE,
     "language": settings.LANGUAGE_CODE,
+    "cookies": {
+        "session": [
+            settings.SESSION_COOKIE_NAME,
+            settings.SESSION_COOKIE_SECURE,
+            settings.SESSION_COOKIE_PATH,
+            settings.SESSION_COOKIE_DOMAIN,
+        ],
+        "csrf": [
+            settings.CSRF_COOKIE_NAME,
+            settings.CSRF_COOKIE_SECURE,
+            settings.CSRF_COOKIE_PATH,
+            settings.CSRF_COOKIE_DOMAIN,
+        ],
+    },
+    "trusted_proxy_count": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -84,22 +99,55 @@ def test_celery_is_configured_for_reliability():
     assert probe["timezone"] == "UTC"
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+PRODUCTION_SECRET = "q8#Lz0!vR2m@Xw7$Tn4^Pb9&Kc3*Hd6(Jf1)Gs5-Ya8+Ue2=Oi7"
+PRODUCTION_EMAIL = "smtp+tls://user:pass@smtp.example.no:587"
+
+
+def _refused(**extra: str) -> str:
+    """Settings that must not load: the error they stop with."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
-        env=_clean_env(DJANGO_ENV="production"),
+        env=_clean_env(**extra),
         capture_output=True,
         text=True,
     )
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    assert "SECRET_KEY" in _refused(DJANGO_ENV="production", EMAIL_URL=PRODUCTION_EMAIL)
+
+
+def test_production_refuses_a_short_secret_key():
+    stderr = _refused(DJANGO_ENV="production", SECRET_KEY="x" * 49, EMAIL_URL=PRODUCTION_EMAIL)
+    assert "at least 50 characters" in stderr
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    assert "EMAIL_URL" in _refused(DJANGO_ENV="production", SECRET_KEY=PRODUCTION_SECRET)
+    # Reset links on the console would end up in the logs.
+    assert "EMAIL_URL" in _refused(
+        DJANGO_ENV="production", SECRET_KEY=PRODUCTION_SECRET, EMAIL_URL="consolemail://"
+    )
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment():
+    assert _probe()["trusted_proxy_count"] == 0
+    assert _probe(ALLAUTH_TRUSTED_PROXY_COUNT="1")["trusted_proxy_count"] == 1
 
 
 def test_production_reads_the_secret_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("s" * 10 + "-from-a-file-" + "x" * 40)
-    probe = _probe(DJANGO_ENV="production", SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="a.no")
+    probe = _probe(
+        DJANGO_ENV="production",
+        SECRET_KEY_FILE=str(secret),
+        ALLOWED_HOSTS="a.no",
+        EMAIL_URL=PRODUCTION_EMAIL,
+    )
     assert probe["debug"] is False
     assert probe["demo"] is False
 
@@ -107,8 +155,9 @@ def test_production_reads_the_secret_from_a_file(tmp_path):
 def test_production_passes_check_deploy():
     env = _clean_env(
         DJANGO_ENV="production",
-        SECRET_KEY="q8#Lz0!vR2m@Xw7$Tn4^Pb9&Kc3*Hd6(Jf1)Gs5-Ya8+Ue2=Oi7",
+        SECRET_KEY=PRODUCTION_SECRET,
         ALLOWED_HOSTS="tilskudd.imdi.no",
+        EMAIL_URL=PRODUCTION_EMAIL,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/imdi_grants",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )

@@ -166,7 +166,15 @@ def application_update_draft(
         if raw_input is None:
             draft_input.pop(step, None)
         else:
-            draft_input[step] = raw_input
+            # Kept as typed, but capped: at most 200 values of 10,000 characters per field,
+            # without NUL characters (which PostgreSQL's JSON refuses).
+            draft_chars, draft_values = 10_000, 200
+            draft_input[step] = {
+                key[:200].replace("\x00", ""): [
+                    str(value)[:draft_chars].replace("\x00", "") for value in values[:draft_values]
+                ]
+                for key, values in raw_input.items()
+            }
         if draft_input != application.draft_input:
             application.draft_input = draft_input
             changed.append("draft_input")

@@ -459,10 +459,19 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    from imdi_grants.audit.services import audit_log
+
     application = access.get_application_for_user(request.user, pk)
     attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
+    audit_log(
+        subject=attachment,
+        action="imdi.security.attachment_downloaded",
+        actor=request.user,
+        organisation=application.organisation,
+        data={"application": application.pk, "name": attachment.original_name},
+    )
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -473,10 +482,19 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @login_required
 def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
+    from imdi_grants.audit.services import audit_log
+
     application = access.get_application_for_user(request.user, pk)
     receipt = next(iter(application.receipts.all()), None)
     if receipt is None:
         raise Http404
+    audit_log(
+        subject=receipt,
+        action="imdi.security.receipt_downloaded",
+        actor=request.user,
+        organisation=application.organisation,
+        data={"application": application.pk, "case_number": application.case_number},
+    )
     return FileResponse(
         receipt.file.open("rb"),
         as_attachment=True,

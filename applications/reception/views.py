@@ -45,7 +45,14 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year")
+    from django import forms as django_forms
+    from django.core.exceptions import ValidationError
+
+    try:  # a year that does not parse (e.g. "²") is ignored, as if none was given
+        year_value = django_forms.IntegerField(min_value=1900, max_value=2999, required=False)
+        year = str(year_value.clean(request.GET.get("year")) or "") or None
+    except ValidationError:
+        year = None
     offers = selectors.offer_list(
         user=request.user, year=int(year) if year and year.isdigit() else None
     )
@@ -390,9 +397,18 @@ def repayment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from imdi_grants.audit.services import audit_log
+
     letter = get_letter_for_user(request.user, pk)
     if not letter.file:
         raise Http404
+    audit_log(
+        subject=letter,
+        action="imdi.security.letter_downloaded",
+        actor=request.user,
+        organisation=letter.grant.organisation,
+        data={"case_number": letter.grant.case_number, "version": letter.version},
+    )
     case = letter.grant.case_number.replace("/", "-")
     return FileResponse(
         letter.file.open("rb"),
@@ -431,9 +447,29 @@ def payments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from imdi_grants.audit.services import audit_log
+
     _staff_only(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     dataset = PaymentResource().export(
         grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION)
+    )
+
+    def formula_safe(value: object) -> object:
+        # A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets
+        # a leading apostrophe and arrives as text (OWASP "CSV injection").
+        if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            return "'" + value
+        return value
+
+    for index, row in enumerate(dataset):
+        dataset[index] = tuple(formula_safe(value) for value in row)
+    audit_log(
+        subject=request.user,
+        action="imdi.security.payments_exported",
+        actor=request.user,
+        data={"format": fmt, "rows": len(dataset)},
     )
     if fmt == "csv":
         response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")

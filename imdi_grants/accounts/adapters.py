@@ -1,14 +1,16 @@
-"""allauth adapters: no open registration, and ID-porten's level of assurance checked here."""
+"""allauth adapters: no open registration, ID-porten's level of assurance checked here, and
+logins, failed logins and logouts in the audit trail."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,10 +19,69 @@ from django.utils.translation import gettext as _
 IDENTITY_NUMBER_CLAIMS = ("pid",)
 
 
+def _client_ip(request: HttpRequest) -> str:
+    """The client's address as the rate limits see it (``ALLAUTH_TRUSTED_PROXY_COUNT``)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except Exception:  # an address that cannot be determined must not stop a login
+        return ""
+
+
+def _audit_account_event(
+    request: HttpRequest,
+    *,
+    action: str,
+    account: Any | None,
+    actor: Any | None,
+    email: str = "",
+) -> None:
+    """One audit entry about an account: the time (UTC, as every entry), the client's address
+    and, for a failed login, the e-mail address tried. Never a password."""
+    from imdi_grants.audit.services import audit_log
+
+    from .models import User
+
+    data: dict[str, Any] = {"ip": _client_ip(request)}
+    if email:
+        data["email"] = email
+    # An address that belongs to nobody has no account to file the entry under; it goes under
+    # the users table itself (the content type of User).
+    subject = account if account is not None else ContentType.objects.get_for_model(User)
+    audit_log(subject=subject, action=action, actor=actor, data=data)
+
+
+def audit_session_expired(request: HttpRequest, user: Any) -> None:
+    """A staff session ended by its idle or absolute limit (``StaffSessionTimeoutMiddleware``)."""
+    _audit_account_event(request, action="imdi.security.session_expired", account=user, actor=None)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Users come by invitation from an administrator, never by self-registration."""
         return False
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Every completed login (password, two-factor and ID-porten alike) is audited."""
+        super().login(request, user)
+        _audit_account_event(request, action="imdi.security.login", account=user, actor=user)
+
+    def logout(self, request: HttpRequest) -> None:
+        user = request.user
+        if user.is_authenticated:
+            _audit_account_event(request, action="imdi.security.logout", account=user, actor=user)
+        super().logout(request)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """A wrong password or an unknown address: filed under the account when the address
+        has one, by nobody; the address tried is kept, the password never is."""
+        from .models import User
+
+        email = str(credentials.get("email") or "")[:254]
+        account = User.objects.filter(email__iexact=email).first() if email else None
+        _audit_account_event(
+            request, action="imdi.security.login_failed", account=account, actor=None, email=email
+        )
+        super().authentication_failed(request, **credentials)
 
 
 def strip_identity_number(extra_data: dict[str, Any]) -> dict[str, Any]:

@@ -125,6 +125,18 @@ class UserAdmin(DjangoUserAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
+    def save_model(self, request, obj, form, change):
+        """Unticking "active" ends the person's sessions everywhere (``user_deactivate``)."""
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivated:
+            obj.is_active = True  # the service makes the change, ends the sessions and audits
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            from .services import user_deactivate
+
+            user_deactivate(user=obj, by=request.user)
+            obj.refresh_from_db()
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(NorwegianImportExportAdmin):

@@ -276,3 +276,38 @@ def invitation_send(*, invitation_id: int) -> bool:
         data={"email": invitation.email},
     )
     return True
+
+
+def _sessions_end(*, user: User) -> int:
+    """Delete every stored session of ``user``; returns how many. Sessions are in the database
+    (Django's default engine) and name their user only inside the encoded data."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """Deactivate a user and end all their sessions at once, so that a browser left logged in
+    (or a stolen session) cannot be used again, not even after the user is activated again.
+    Only an administrator may; the audit entry says how many sessions ended."""
+    require_actor(by.is_authenticated and (by.is_administrator or by.is_superuser))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    was_active = user.is_active
+    if was_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    ended = _sessions_end(user=user)
+    audit_log(
+        subject=user,
+        action="imdi.security.user_deactivated",
+        actor=by,
+        data={"sessions_ended": ended, "was_active": was_active},
+    )
+    return user

@@ -20,7 +20,13 @@ from .models import MembershipRole
 def organisation_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_imdi_staff:
         raise Http404
-    search = request.GET.get("q", "").strip()
+    from django import forms as django_forms
+
+    try:  # a search that does not parse (e.g. a NUL character) is ignored
+        search_field = django_forms.CharField(max_length=100, required=False)
+        search = search_field.clean(request.GET.get("q", ""))
+    except ValidationError:
+        search = ""
     page = Paginator(selectors.organisation_list(search=search), 50).get_page(
         request.GET.get("page")
     )

@@ -53,6 +53,16 @@ ACTIONS = {
     ),
     "imdi.report.approved": _("Report approved"),
     "imdi.report.returned": _("Report sent back"),
+    # Security: accounts and downloads (accounts/adapters.py, the download views)
+    "imdi.security.login": _("Logged in"),
+    "imdi.security.login_failed": _("Failed login"),
+    "imdi.security.logout": _("Logged out"),
+    "imdi.security.session_expired": _("Session expired and logged out"),
+    "imdi.security.user_deactivated": _("User deactivated and logged out everywhere"),
+    "imdi.security.letter_downloaded": _("Grant letter downloaded"),
+    "imdi.security.receipt_downloaded": _("Receipt downloaded"),
+    "imdi.security.attachment_downloaded": _("Attachment downloaded"),
+    "imdi.security.payments_exported": _("Payment list exported"),
 }
 
 
