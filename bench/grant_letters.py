@@ -57,6 +57,8 @@ def main() -> None:
     caseworker = user_create(email="bench-caseworker@imdi.example", staff_role="caseworker")
     signatory = user_create(email="bench-signatory@example.no")
     year = SchemeYear.objects.get(scheme__code="reception", year=2024)
+    year.budget_authority_name = "Benk Benkesen"  # the circular names no signer
+    year.save(update_fields=["budget_authority_name"])
     organisations = list(Organisation.objects.filter(is_municipality=True)[:MUNICIPALITIES])
     offers = []
     for organisation in organisations:
