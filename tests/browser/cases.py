@@ -12,18 +12,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.development import services as development
-from applications.development.models import (
-    Application,
-    BudgetLine,
-    EarlierProject,
-    FundingYear,
-)
 from applications.reception import services as reception
 from grants import services as grant_services
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.lib.deadlines import OSLO, today_in_oslo
 from reporting import services as reporting
 from schemes.models import FocusArea, SchemeCode, SchemeYear
+from tests.development.conftest import make_complete
 from tests.reception_fixtures import issue, partnership
 
 
@@ -42,44 +37,6 @@ class Cases:
 
 def _user(email: str) -> User:
     return User.objects.get(email=email)
-
-
-def _complete(application: Application) -> None:
-    """Everything an area-1 application asks for (as tests/development/conftest.py does)."""
-    for name in (
-        "summary",
-        "goals",
-        "target_group",
-        "activities",
-        "purpose_fit",
-        "implementation_capacity",
-        "transfer_value",
-        "products_free",
-    ):
-        setattr(application, name, f"Tekst for {name}")
-    application.title = "Språk og arbeid i Drammen"
-    application.participants = 12
-    application.project_start = dt.date(application.scheme_year.year, 8, 1)
-    application.project_years = 2
-    application.declares_no_ordinary_operation = True
-    application.declares_curricula = True
-    application.declares_products_free = True
-    application.exemption_status = "not_needed"
-    application.save()
-    for year in (1, 2):
-        FundingYear.objects.create(
-            application=application,
-            year_number=year,
-            amount_applied=Decimal(400000),
-            own_contribution=Decimal(100000),
-            other_funding=Decimal(0),
-        )
-        BudgetLine.objects.create(
-            application=application, year_number=year, description="Lønn", amount=Decimal(500000)
-        )
-    EarlierProject.objects.create(
-        application=application, title="Jobbsjansen", year=2022, result="Åtte av ti i arbeid"
-    )
 
 
 def _open_round_area() -> FocusArea:
@@ -138,12 +95,12 @@ def cases_build() -> Cases:
     # Development: a draft and a submitted application in the open (demo) round.
     area = _open_round_area()
     draft = development.application_create(organisation=drammen, focus_area=area, by=applicant)
-    _complete(draft)
+    make_complete(draft)
     development.application_update_draft(
         application=draft, by=applicant, fields={"title": "Utkast"}
     )
     done = development.application_create(organisation=drammen, focus_area=area, by=applicant)
-    _complete(done)
+    make_complete(done)
     development.application_submit(application=done, by=signatory, at=timezone.now())
 
     return Cases(

@@ -37,7 +37,8 @@ def area(number: int, year: int = 2025) -> FocusArea:
 
 
 def make_complete(application: Application) -> Application:
-    """Fill in everything the rules ask for: 12 participants over two years from August 2025."""
+    """Fill in everything the rules ask for: 12 participants over two years from August of the
+    round's year."""
     for name in (
         "summary",
         "goals",
@@ -51,7 +52,7 @@ def make_complete(application: Application) -> Application:
         setattr(application, name, f"Tekst for {name}")
     application.title = application.title or "Språk og arbeid i Drammen"
     application.participants = 12
-    application.project_start = dt.date(2025, 8, 1)
+    application.project_start = dt.date(application.scheme_year.year, 8, 1)
     application.project_years = 2
     application.declares_no_ordinary_operation = True
     application.declares_curricula = True
