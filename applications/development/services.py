@@ -435,7 +435,7 @@ def receipt_render_and_send(*, application_id: int) -> Receipt | None:
                 language=language,
             )
             receipt.file.save(
-                f"kvittering-{application.case_number}-{receipt.version}.pdf",
+                f"kvittering-{application.case_number.replace('/', '-')}-{receipt.version}.pdf",
                 ContentFile(pdf),
                 save=False,
             )

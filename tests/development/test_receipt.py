@@ -46,6 +46,9 @@ def test_the_receipt_has_the_case_number_and_the_whole_application(
     assert set(message.to) == {"postmottak@drammen.example", signatory.email}
     assert "2025/00001" in message.subject
     assert message.attachments[0][2] == "application/pdf"
+    # The case number's "/" never becomes a folder in the stored file's name (issue 12).
+    assert receipt.file.name.rsplit("/", 1)[-1] == "kvittering-2025-00001-1.pdf"
+    assert message.attachments[0][0] == "kvittering-2025-00001-1.pdf"
 
     # A redelivered task does nothing more.
     assert receipt_render_and_send(application_id=complete.pk) == receipt
