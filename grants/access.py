@@ -37,8 +37,21 @@ def grants_visible_to(user: User) -> QuerySet[Grant]:
     return Grant.objects.filter(organisation__memberships__user=user)
 
 
+def may_see(user: User, grant: Grant) -> bool:
+    """The grant is visible to ``user``, and the scheme's own rule (if any) lets them in."""
+    from .registry import scheme_parts
+
+    if not grants_visible_to(user).filter(pk=grant.pk).exists():
+        return False
+    try:
+        rule = scheme_parts(scheme_code=grant.scheme_code).may_see
+    except LookupError:
+        return True
+    return rule is None or rule(user, grant)
+
+
 def get_letter_for_user(user: User, pk: int) -> GrantLetter:
-    letter = GrantLetter.objects.select_related("grant").filter(pk=pk).first()
-    if letter is None or not grants_visible_to(user).filter(pk=letter.grant_id).exists():
+    letter = GrantLetter.objects.select_related("grant__scheme_year__scheme").filter(pk=pk).first()
+    if letter is None or not may_see(user, letter.grant):
         raise Http404
     return letter

@@ -28,6 +28,9 @@ class SchemeParts:
     letter_details: Callable[[Grant], dict[str, Any]]
     letter_context: Callable[[GrantLetter], dict[str, Any]]
     case_url: Callable[[Grant], str]
+    #: A further rule on who may see the grant's case and letters (the development grant keeps
+    #: out staff with a declared conflict of interest); None: the grant's own rule only.
+    may_see: Callable[[Any, Grant], bool] | None = None
 
 
 _schemes: dict[str, SchemeParts] = {}

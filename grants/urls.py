@@ -7,4 +7,6 @@ app_name = "grants"
 urlpatterns = [
     path("<int:pk>/", views.grant_detail, name="grant_detail"),
     path("ar/<int:pk>/endre/", views.scheme_year_amend, name="scheme_year_amend"),
+    path("brev/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),
+    path("brev/<int:pk>/aksepter/", views.letter_accept, name="letter_accept"),
 ]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_amend as scheme_year_amend_service
 
-from . import selectors
-from .access import grants_visible_to
+from . import selectors, services
+from .access import get_letter_for_user, grants_visible_to, may_see
 from .forms import AmendYearForm
 from .registry import scheme_parts
 
@@ -24,7 +26,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant = (
         grants_visible_to(request.user).select_related("scheme_year__scheme").filter(pk=pk).first()
     )
-    if grant is None:
+    if grant is None or not may_see(request.user, grant):
         raise Http404
     try:
         parts = scheme_parts(scheme_code=grant.scheme_code)
@@ -61,3 +63,39 @@ def scheme_year_amend(request: HttpRequest, pk: int) -> HttpResponse:
         "grants/scheme_year_amend.html",
         {"scheme_year": scheme_year, "form": form, "affected": affected},
     )
+
+
+@login_required
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A grant letter's PDF, whatever the scheme, for those who may see the grant."""
+    letter = get_letter_for_user(request.user, pk)
+    if not letter.file:
+        raise Http404
+    audit_log(
+        subject=letter,
+        action="imdi.security.letter_downloaded",
+        actor=request.user,
+        organisation=letter.grant.organisation,
+        data={"case_number": letter.grant.case_number, "version": letter.version},
+    )
+    case = letter.grant.case_number.replace("/", "-")
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"tilskuddsbrev-{case}-v{letter.version}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """A signatory of the recipient accepts a grant letter; back to the grant's case page."""
+    letter = get_letter_for_user(request.user, pk)
+    try:
+        services.letter_accept(letter=letter, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The grant letter is accepted."))
+    return redirect("grants:grant_detail", pk=letter.grant_id)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "grants",
     "applications.development",
     "applications.reception",
+    "applications.assessment",
     "reporting",
     "imdi_grants.demo",
 ]
@@ -179,6 +180,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "grants-sweep": {
         "task": "grants.tasks.letters_sweep",
+        "schedule": 5 * 60,
+    },
+    "assessment-decision-letters-sweep": {
+        "task": "applications.assessment.tasks.decision_letters_sweep",
         "schedule": 5 * 60,
     },
     "grants-acceptance-reminders": {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("varsler/", include("imdi_grants.outbox.urls")),
     path("rapporter/", include("reporting.urls")),
     path("soknader/", include("applications.development.urls")),
+    path("vurdering/", include("applications.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

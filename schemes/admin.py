@@ -8,7 +8,7 @@ from imdi_grants.accounts.admin import LabelledInlineFormSet, NorwegianImportExp
 
 from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 from .resources import SchemeYearResource
-from .services import scheme_year_assert_editable, scheme_year_save
+from .services import area_budgets_check, scheme_year_assert_editable, scheme_year_save
 
 
 @admin.register(Scheme)
@@ -26,9 +26,22 @@ class LockedYearFormSet(LabelledInlineFormSet):
             scheme_year_assert_editable(scheme_year=self.instance)
 
 
+class FocusAreaFormSet(LockedYearFormSet):
+    def clean(self) -> None:
+        super().clean()
+        area_budgets_check(
+            frame=self.instance.budget_frame,
+            budgets=[
+                form.cleaned_data.get("budget_amount")
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ],
+        )
+
+
 class FocusAreaInline(admin.StackedInline):
     model = FocusArea
-    formset = LockedYearFormSet
+    formset = FocusAreaFormSet
     extra = 0
 
 

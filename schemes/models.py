@@ -99,6 +99,20 @@ class SchemeYear(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    assessors_per_application = models.PositiveSmallIntegerField(
+        _("assessors per application"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many caseworkers score each application independently."),
+    )
+    score_spread_limit = models.PositiveSmallIntegerField(
+        _("score spread that is flagged"),
+        default=4,
+        help_text=_(
+            "Assessors' total scores (3–18) that differ by this much or more are flagged for the "
+            "lead caseworker."
+        ),
+    )
     budget_authority_name = models.CharField(
         _("signed by (budget authority)"),
         max_length=200,

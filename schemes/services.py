@@ -269,6 +269,29 @@ def scheme_year_save(*, scheme_year: SchemeYear, by: User, changed: list[str]) -
     return scheme_year
 
 
+def area_budgets_check(*, frame: Decimal | None, budgets: Iterable[Decimal | None]) -> None:
+    """The focus areas' budgets cannot add up to more than the round's frame (Rundskriv 08-2025:
+    "til sammen inntil 51,5 mill. kroner ... fordelt på satsingsområdene")."""
+    total = sum((b for b in budgets if b is not None), Decimal("0"))
+    if frame is None and total:
+        raise ValidationError(
+            _("Set the round's budget frame before giving the focus areas budgets."),
+            code="area_budgets_without_frame",
+        )
+    if frame is not None and total > frame:
+        raise ValidationError(
+            _(
+                "The focus areas' budgets add up to %(total)s kr, more than the round's frame of "
+                "%(frame)s kr."
+            ),
+            code="area_budgets_over_frame",
+            params={
+                "total": f"{total:,.0f}".replace(",", "\u00a0"),
+                "frame": f"{frame:,.0f}".replace(",", "\u00a0"),
+            },
+        )
+
+
 def scheme_year_mark_letters_issued(*, scheme_year: SchemeYear, at: dt.datetime) -> None:
     """Called by the letter services when the first letter is issued on a year."""
     SchemeYear.objects.filter(pk=scheme_year.pk, letters_issued_at__isnull=True).update(

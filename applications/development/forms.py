@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
 from imdi_grants.lib.formfields import MoneyField
-from schemes.models import FocusArea, FocusAreaKind
+from schemes.models import FocusArea
 
 from .models import Application
 from .steps import STEP_BY_SLUG
@@ -232,32 +232,29 @@ class CreateForm(forms.Form):
         )
 
 
-class StaffListFilter(forms.Form):
-    """The filters of the caseworkers' list; a value that does not parse is ignored."""
-
-    year = forms.TypedChoiceField(label=_("Round"), coerce=int, required=False, empty_value=None)
-    kind = forms.ChoiceField(label=_("Focus area"), required=False)
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=100,
-        required=False,
-        help_text=_("Case number, organisation or title."),
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest in this case?"),
+        choices=[
+            (
+                "no",
+                _("No: I have no ties to the applicant or its partners that could make me partial"),
+            ),
+            ("yes", _("Yes: I am disqualified (inhabil) and must stay out of the case")),
+        ],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Public Administration Act § 6: for example a close tie to the applicant's "
+            "management, a partner organisation or the project, or other circumstances that "
+            "weaken confidence in your impartiality."
+        ),
     )
-
-    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All rounds"))] + [(y, str(y)) for y in years]
-        self.fields["kind"].choices = [("", _("All focus areas")), *FocusAreaKind.choices]
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "year": data.get("year"),
-            "focus_area_kind": data.get("kind") or "",
-            "search": (data.get("q") or "").strip(),
-        }
+    explanation = forms.CharField(
+        label=_("If yes: what gives the conflict of interest"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
 
 class ReopenDeadlineField(forms.DateField):

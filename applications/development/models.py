@@ -28,8 +28,19 @@ MONEY = {"max_digits": 12, "decimal_places": 0, "validators": [MinValueValidator
 
 
 class Status(models.TextChoices):
+    """Where the application is, from draft to decision. After submission IMDi makes the formal
+    check (formell kontroll): it is dismissed (avvist) or goes to assessment, which ends in an
+    award (tilsagn) or a refusal (avslag)."""
+
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    IN_ASSESSMENT = "in_assessment", _("In assessment")
+    DISMISSED = "dismissed", _("Dismissed")
+    AWARDED = "awarded", _("Awarded")
+    REFUSED = "refused", _("Refused")
+
+
+DECIDED = (Status.DISMISSED, Status.AWARDED, Status.REFUSED)
 
 
 class EntrepreneurForm(models.TextChoices):
@@ -281,6 +292,35 @@ class Application(models.Model):
         if per_participant is None or self.allowance_participants is None:
             return None
         return self.allowance_participants * per_participant
+
+
+class ImpartialityDeclaration(models.Model):
+    """A member of IMDi's staff declares, before seeing an application's content, whether they
+    have a conflict of interest (habilitet, fvl § 6) with the applicant or its partners. A
+    declared conflict keeps them out of the case everywhere and cannot be taken back by them."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="impartiality_declarations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="impartiality_declarations"
+    )
+    has_conflict = models.BooleanField(_("conflict of interest"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    declared_at = models.DateTimeField(_("declared"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("impartiality declaration")
+        verbose_name_plural = _("impartiality declarations")
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "user"], name="one_declaration_per_person_and_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.user}"
 
 
 class FundingYear(models.Model):

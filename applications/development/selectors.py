@@ -37,27 +37,6 @@ def organisation_has_signatory(*, organisation: Organisation) -> bool:
     ).exists()
 
 
-def applications_for_staff(
-    *, year: int | None = None, focus_area_kind: str = "", search: str = ""
-) -> QuerySet[Application]:
-    """What IMDi's caseworkers see: applications that have been submitted (they keep their case
-    number when reopened), newest first; never a draft that was never sent."""
-    qs = Application.objects.filter(case_number__isnull=False)
-    if year:
-        qs = qs.filter(scheme_year__year=year)
-    if focus_area_kind:
-        qs = qs.filter(focus_area__kind=focus_area_kind)
-    if search:
-        qs = qs.filter(
-            Q(case_number__icontains=search)
-            | Q(organisation__name__icontains=search)
-            | Q(title__icontains=search)
-        )
-    return qs.select_related("organisation", "focus_area", "scheme_year__scheme").order_by(
-        "-submitted_at", "-pk"
-    )
-
-
 def application_with_details(*, pk: int) -> Application | None:
     """One application with everything the pages and the checklist read."""
     return (

@@ -42,6 +42,7 @@ from .models import (
     BudgetLine,
     EarlierProject,
     FundingYear,
+    ImpartialityDeclaration,
     Receipt,
     Status,
 )
@@ -60,7 +61,14 @@ APPLICATION_FLOW = Workflow(
     transitions={
         (Status.DRAFT, Status.SUBMITTED): access.is_responsible_signatory,
         # Reopening takes a submitted application back to a draft; the case number stays.
-        (Status.SUBMITTED, Status.DRAFT): access.is_imdi_staff,
+        (Status.SUBMITTED, Status.DRAFT): access.is_impartial,
+        # The formal check (formell kontroll): passed, or dismissed (avvisning, fvl § 2 b).
+        (Status.SUBMITTED, Status.IN_ASSESSMENT): access.is_impartial,
+        (Status.SUBMITTED, Status.DISMISSED): access.is_impartial,
+        (Status.IN_ASSESSMENT, Status.DISMISSED): access.is_impartial,
+        # The decision on the merits: award (tilsagn) or refusal (avslag).
+        (Status.IN_ASSESSMENT, Status.AWARDED): access.can_decide,
+        (Status.IN_ASSESSMENT, Status.REFUSED): access.can_decide,
     },
 )
 
@@ -281,6 +289,47 @@ def application_submit(
         follow_up=[(receipt_render, application.pk)],
     )
     return application
+
+
+@transaction.atomic
+def impartiality_declare(
+    *, application: Application, by: User, has_conflict: bool, explanation: str = ""
+) -> ImpartialityDeclaration:
+    """A member of staff declares whether they have a conflict of interest with the applicant
+    or its partners (habilitet, fvl § 6). "No conflict" may later become a conflict; a declared
+    conflict stands, and keeps them out of the case."""
+    application = lock(application, *RELATED)
+    require_actor(access.can_declare(by, application))
+    explanation = explanation.strip()
+    require(
+        not has_conflict or bool(explanation),
+        # nb: Beskriv kort hva som gjør deg inhabil.
+        _("Describe briefly what gives you a conflict of interest."),
+    )
+    declaration = ImpartialityDeclaration.objects.filter(application=application, user=by).first()
+    if declaration is not None and declaration.has_conflict:
+        raise DomainError(
+            # nb: Du har allerede erklært deg inhabil i denne saken.
+            _("You have already declared a conflict of interest in this case."),
+            code="stale",
+        )
+    if declaration is None:
+        declaration = ImpartialityDeclaration(application=application, user=by)
+    declaration.has_conflict = has_conflict
+    declaration.explanation = explanation
+    declaration.save()
+    audit_log(
+        subject=application,
+        action=(
+            "imdi.application.conflict_declared"
+            if has_conflict
+            else "imdi.application.impartiality_confirmed"
+        ),
+        actor=by,
+        organisation=application.organisation,
+        reason=explanation,
+    )
+    return declaration
 
 
 @transaction.atomic

@@ -19,4 +19,5 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("<int:pk>/kvittering/", views.receipt_download, name="receipt"),
+    path("<int:pk>/habilitet/", views.impartiality, name="impartiality"),
 ]

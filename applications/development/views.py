@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,11 +18,11 @@ from imdi_grants.accounts.access import organisations_for
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import now_in_oslo
 from imdi_grants.lib.workflow import DomainError
-from schemes.models import FocusArea, SchemeCode, SchemeYear
+from schemes.models import FocusArea
 from schemes.selectors import focus_area_is_open_to, rounds_open
 
 from . import access, forms, selectors, services
-from .models import Application
+from .models import DECIDED, Application
 from .rules import StepCheck, application_checklist, checklist_by_step
 from .steps import STEP_BY_SLUG, STEP_SLUGS, STEPS
 
@@ -182,6 +181,7 @@ def _context(application: Application, user: Any, step: str = "", **extra: Any) 
         "can_edit": access.can_edit(user, application),
         "can_submit": access.can_submit(user, application),
         "can_reopen": access.can_reopen(user, application),
+        "is_decided": application.status in DECIDED,
         **extra,
     }
 
@@ -189,30 +189,12 @@ def _context(application: Application, user: Any, step: str = "", **extra: Any) 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_imdi_staff:
-        return _staff_list(request)
+        return redirect("assessment:queue")
     applications = list(selectors.applications_for_user(user=request.user))
     return render(
         request,
         "development/application_list.html",
         {"applications": applications, "can_start": organisations_for(request.user).exists()},
-    )
-
-
-def _staff_list(request: HttpRequest) -> HttpResponse:
-    """IMDi's list of the submitted applications, filtered in the URL and paged."""
-    years = list(
-        SchemeYear.objects.filter(scheme__code=SchemeCode.DEVELOPMENT)
-        .order_by("-year")
-        .values_list("year", flat=True)
-    )
-    filter_form = forms.StaffListFilter(request.GET or None, years=years)
-    page = Paginator(selectors.applications_for_staff(**filter_form.filters()), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "development/application_list_staff.html",
-        {"page": page, "applications": page.object_list, "filter_form": filter_form},
     )
 
 
@@ -254,6 +236,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access.impartiality_gate
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     return render(
@@ -264,6 +247,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access.impartiality_gate
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     if step not in STEP_BY_SLUG:
@@ -329,6 +313,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
+@access.impartiality_gate
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Review, hand over to a signatory, and (for a signatory) approve and submit."""
     application = access.get_application_for_user(request.user, pk)
@@ -383,6 +368,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access.impartiality_gate
 def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     if not access.can_reopen(request.user, application):
@@ -418,6 +404,7 @@ def application_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access.impartiality_gate
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     if not access.can_edit(request.user, application):
@@ -441,6 +428,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access.impartiality_gate
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, pk)
     if not access.can_edit(request.user, application):
@@ -458,6 +446,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @login_required
+@access.impartiality_gate
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     from imdi_grants.audit.services import audit_log
 
@@ -481,6 +470,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
+@access.impartiality_gate
 def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
     from imdi_grants.audit.services import audit_log
 
@@ -500,4 +490,52 @@ def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=f"kvittering-{application.case_number}.pdf",
         content_type="application/pdf",
+    )
+
+
+@login_required
+def impartiality(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before a member of staff sees a case, they declare whether they have a conflict of
+    interest with the applicant or its partners (fvl § 6); the page shows only who they are."""
+    application = selectors.application_with_details(pk=pk)
+    if application is None or not access.can_declare(request.user, application):
+        raise Http404
+    clearance = access.staff_clearance(request.user, application)
+    if clearance == access.Clearance.CONFLICT:
+        raise PermissionDenied(
+            _("You have declared a conflict of interest in this case and cannot open it.")
+        )
+    form = forms.DeclarationForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.impartiality_declare(
+                application=application,
+                by=request.user,
+                has_conflict=form.cleaned_data["has_conflict"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if form.cleaned_data["has_conflict"]:
+                messages.success(
+                    request,
+                    _("Your conflict of interest is recorded; the case is closed to you."),
+                )
+                return redirect("assessment:queue")
+            messages.success(request, _("Your impartiality is recorded."))
+            return redirect(next_url or "assessment:case", **({} if next_url else {"pk": pk}))
+    return render(
+        request,
+        "development/impartiality.html",
+        {
+            "application": application,
+            "form": form,
+            "next": next_url,
+            "clearance": clearance,
+        },
+        status=400 if form.errors else 200,
     )

@@ -15,6 +15,7 @@ from grants.models import GrantLetter, GrantStatus, LetterStatus, PaymentStatus
 from grants.resources import PaymentResource
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
+from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import SchemeCode
 
@@ -450,35 +451,15 @@ def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from imdi_grants.audit.services import audit_log
 
     _staff_only(request)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in FORMATS:
         raise Http404
     dataset = PaymentResource().export(
         grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION)
     )
-
-    def formula_safe(value: object) -> object:
-        # A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets
-        # a leading apostrophe and arrives as text (OWASP "CSV injection").
-        if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-            return "'" + value
-        return value
-
-    for index, row in enumerate(dataset):
-        dataset[index] = tuple(formula_safe(value) for value in row)
     audit_log(
         subject=request.user,
         action="imdi.security.payments_exported",
         actor=request.user,
         data={"format": fmt, "rows": len(dataset)},
     )
-    if fmt == "csv":
-        response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            dataset.xlsx,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="utbetalingsliste.{fmt}"'
-    return response
+    return dataset_response(dataset, fmt=fmt, filename="utbetalingsliste")

@@ -23,6 +23,7 @@ class StaffRole(models.TextChoices):
     """IMDi staff roles; municipal staff have none."""
 
     CASEWORKER = "caseworker", _("Caseworker")
+    LEAD = "lead", _("Lead caseworker")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -99,6 +100,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.staff_role == StaffRole.ADMINISTRATOR
+
+    @property
+    def is_lead_caseworker(self) -> bool:
+        """Allocates the round's work, sets agreed scores and decides (fagansvarlig); an
+        administrator may do the same."""
+        return self.staff_role in (StaffRole.LEAD, StaffRole.ADMINISTRATOR)
 
 
 class WrittenStandard(models.TextChoices):

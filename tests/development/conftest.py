@@ -76,6 +76,14 @@ def make_complete(application: Application) -> Application:
     return application
 
 
+def impartial(user, application: Application) -> None:
+    """``user`` declares no conflict of interest in the submitted ``application``, as IMDi's
+    staff must before they open it."""
+    from applications.development.services import impartiality_declare
+
+    impartiality_declare(application=application, by=user, has_conflict=False)
+
+
 @pytest.fixture
 def draft(seeded, municipality, applicant):
     """An empty area-1 draft of Drammen kommune."""

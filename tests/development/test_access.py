@@ -125,8 +125,9 @@ def test_caseworkers_find_the_submitted_applications_in_a_paged_filtered_list(
         focus_area=area(1), organisation=municipality, created_by=applicant, title="Et utkast"
     )
     client.force_login(caseworker)
-    list_url = reverse("development:list")
-    with django_assert_max_num_queries(12):
+    assert client.get(reverse("development:list")).url == reverse("assessment:queue")
+    list_url = reverse("assessment:queue")
+    with django_assert_max_num_queries(14):
         page = client.get(list_url).content.decode()
     for application in submitted:
         assert application.case_number in page

@@ -24,7 +24,7 @@ from imdi_grants.audit.models import AuditEntry
 from imdi_grants.lib.workflow import DomainError
 from tests.factories import MembershipFactory
 
-from .conftest import IN_TIME, area
+from .conftest import IN_TIME, area, impartial
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,9 @@ def test_only_imdi_staff_reopen(request, submitted, persona):
 def test_imdi_staff_reopen_with_a_reason(request, submitted, persona):
     by = request.getfixturevalue(persona)
     later = dt.date(2099, 1, 1)
+    error = refused(application_reopen, application=submitted, by=by, reason="Feil", deadline=later)
+    assert error.code == "forbidden", "staff declare their impartiality before acting on a case"
+    impartial(by, submitted)
     error = refused(application_reopen, application=submitted, by=by, reason="  ", deadline=later)
     assert error.code == "refused"
     assert application_reopen(application=submitted, by=by, reason="Feil", deadline=later).is_draft

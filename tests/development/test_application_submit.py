@@ -18,7 +18,7 @@ from imdi_grants.lib.deadlines import OSLO
 from imdi_grants.lib.workflow import DomainError
 from tests.factories import ApplicationFactory
 
-from .conftest import IN_TIME, TOO_LATE, area, make_complete
+from .conftest import IN_TIME, TOO_LATE, area, impartial, make_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,7 @@ def test_a_caseworker_reopens_and_the_case_number_stays(complete, applicant, sig
             application=complete, by=applicant, reason="Feil", deadline=dt.date(2025, 2, 19)
         )
     assert exc.value.code == "forbidden"
+    impartial(caseworker, complete)
     application = application_reopen(
         application=complete, by=caseworker, reason="Feil budsjett", deadline=dt.date(2099, 1, 1)
     )
@@ -128,6 +129,9 @@ def test_only_a_caseworker_reopens_through_the_page(client, complete, signatory,
     client.force_login(signatory)
     assert client.post(url, {"reason": "Vil endre"}).status_code == 403
     client.force_login(caseworker)
+    assert client.post(url, {"reason": "Feil", "deadline": "2099-03-10"}).status_code == 302
+    assert not Application.objects.get(pk=complete.pk).is_draft, "impartiality comes first"
+    impartial(caseworker, complete)
     assert (
         client.post(url, {"reason": "Feil i budsjettet", "deadline": "2099-03-10"}).status_code
         == 302
@@ -141,6 +145,7 @@ def test_reopened_after_the_deadline_it_can_be_submitted_again_by_its_own_deadli
     """Issue 8: an application submitted in time and reopened after the round's deadline must
     not be lost; the reopening carries its own dated deadline, shown to the applicant."""
     application_submit(application=complete, by=signatory, at=IN_TIME)
+    impartial(caseworker, complete)
     time_machine.move_to(dt.datetime(2025, 3, 3, 9, tzinfo=OSLO))
     with pytest.raises(DomainError, match="ny frist"):
         application_reopen(
@@ -172,6 +177,7 @@ def test_the_reopening_deadline_is_shown_to_the_applicant(
     client, complete, applicant, signatory, caseworker
 ):
     application_submit(application=complete, by=signatory, at=IN_TIME)
+    impartial(caseworker, complete)
     client.force_login(caseworker)
     client.post(
         reverse("development:reopen", args=[complete.pk]),

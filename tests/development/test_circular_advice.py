@@ -21,7 +21,7 @@ from applications.development.rules import (
 from applications.development.services import application_submit
 from tests.factories import ApplicationFactory, CountyMunicipalityFactory
 
-from .conftest import IN_TIME, area, make_complete
+from .conftest import IN_TIME, area, impartial, make_complete
 from .test_rules import with_entrepreneur
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,10 @@ class TestThePages:
         self, client, diversity, signatory, caseworker
     ):
         application_submit(application=diversity, by=signatory, at=IN_TIME)
+        impartial(caseworker, diversity)
         client.force_login(caseworker)
         page = client.get(reverse("development:detail", args=[diversity.pk])).content.decode()
         assert 'data-testid="advice"' in page
+        page = client.get(reverse("assessment:case", args=[diversity.pk])).content.decode()
+        assert "Det er ikke nødvendig å ha en handlingsplan" in page
         assert "Det er ikke nødvendig å ha en handlingsplan" in page

@@ -16,8 +16,6 @@ from grants.resources import PaymentResource
 from grants.selectors import grants_payable
 from imdi_grants.audit.models import AuditEntry
 from imdi_grants.lib.workflow import DomainError
-from schemes.models import SchemeCode
-from schemes.selectors import scheme_year_get
 from tests.reception_fixtures import OSLO
 
 
@@ -171,50 +169,3 @@ def test_a_person_cannot_lapse_a_grant_only_the_beat_job_can(issued_grant, casew
     with pytest.raises(DomainError):
         GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=caseworker)
     GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=None)
-
-
-def test_a_development_grant_with_two_terms_and_its_reports(
-    seeded, municipality, caseworker, signatory
-):
-    """Issue 7: a development grant on the shared models alone: a two-term payment plan from the
-    year's configuration, and the status and annual reports from its report deadlines."""
-    year = scheme_year_get(scheme_code=SchemeCode.DEVELOPMENT, year=2025)
-    year.budget_authority_name = "Hanne Hansen"
-    year.save(update_fields=["budget_authority_name"])
-    grant = services.grant_create(
-        case_number="2025/00042",
-        organisation=municipality,
-        scheme_year=year,
-        amount=Decimal("750001"),
-        starts_on=dt.date(2025, 3, 1),
-        ends_on=dt.date(2025, 12, 31),
-        bank_account_number="15031234562",
-        by=caseworker,
-        planned_years={2026: Decimal("600000")},
-    )
-    letter = services.grant_letter_issue(grant=grant, by=caseworker)
-    services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
-    plan = list(grant.payments.order_by("due_on").values_list("term", "due_on", "amount"))
-    assert plan == [
-        ("spring", dt.date(2025, 5, 15), Decimal("375001")),
-        ("autumn", dt.date(2025, 10, 15), Decimal("375000")),
-    ]
-    assert sum(amount for *_rest, amount in plan) == grant.amount
-    assert grant.planned_years.get().amount == Decimal("600000")
-
-    services.grant_accept(grant=grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO))
-    reports = list(grant.reports.order_by("due_date").values_list("kind", "due_date"))
-    assert reports == [("status", dt.date(2025, 9, 1)), ("annual", dt.date(2026, 2, 1))]
-
-    [spring] = services.payments_approve(
-        grants=[grant], payment_date=dt.date(2025, 5, 15), by=caseworker
-    )
-    assert spring.term == "spring"
-    grant.refresh_from_db()
-    assert grant.status == GrantStatus.ACCEPTED
-    [autumn] = services.payments_approve(
-        grants=[grant], payment_date=dt.date(2025, 10, 15), by=caseworker
-    )
-    assert autumn.amount == Decimal("375000")
-    grant.refresh_from_db()
-    assert grant.status == GrantStatus.PAID

@@ -18,7 +18,13 @@ BAD_VALUES = ["²", "٣", "99999999999999999999", "-1", "abc", "1e5", " ", "%FF"
 
 LISTS = [
     ("reception:grant_list", ["year"]),
-    ("development:list", ["year", "kind", "q", "page"]),
+    (
+        "assessment:queue",
+        [
+            *("year", "status", "area", "county", "organisation", "assessor"),
+            *("mine", "flagged", "q", "order", "page"),
+        ],
+    ),
     ("accounts:organisation_list", ["q", "page"]),
 ]
 
@@ -46,7 +52,8 @@ def test_a_superscript_year_is_no_500(staff_client, seeded):
     "url",
     [
         "/organisasjoner/?q=%00",
-        "/soknader/?q=%00&year=%00&kind=%00&page=%00",
+        "/vurdering/?q=%00&year=%00&area=%00&organisation=%00&order=%00&page=%00",
+        "/vurdering/habilitet/?q=%00&conflict=%00",
         "/integreringsmottak/?year=%00",
         "/admin/accounts/user/?q=%00",
         "/admin/accounts/organisation/?q=%00",

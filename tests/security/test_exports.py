@@ -31,7 +31,7 @@ def paid_to_a_formula(accepted_grant, caseworker, municipality):
 def test_the_payment_list_in_csv_has_the_formula_as_text(client, caseworker, paid_to_a_formula):
     client.force_login(caseworker)
     response = client.get(reverse("reception:payments_export", args=["csv"]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8")), delimiter=";"))
     assert rows[0]["mottaker"] == "'" + FORMULA
     assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
 

@@ -14,7 +14,12 @@ from tests.test_settings import PRODUCTION_EMAIL, PRODUCTION_SECRET, _probe
 ROOT = Path(__file__).resolve().parents[2]
 
 # Rendered to PDF by WeasyPrint, never served to a browser: their <style> is not the page's.
-PDF_TEMPLATES = {"reception/grant_letter.html", "development/receipt.html"}
+PDF_TEMPLATES = {
+    "reception/grant_letter.html",
+    "development/receipt.html",
+    "assessment/letters/award.html",
+    "assessment/letters/decision.html",
+}
 
 
 def _directives(header: str) -> dict[str, list[str]]:

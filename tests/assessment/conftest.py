@@ -1,0 +1,117 @@
+"""A 2025 round with a signer, a frame and area budgets, Drammen's complete applications, and
+IMDi's staff: a lead caseworker and two assessors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from applications.assessment import services
+from applications.development.models import Application
+from applications.development.services import application_submit, impartiality_declare
+from imdi_grants.accounts.models import StaffRole
+from schemes.models import FocusArea, SchemeCode, SchemeYear
+from tests.conftest import _with_totp
+from tests.development.conftest import IN_TIME, area, make_complete
+from tests.factories import ApplicationFactory, CaseworkerFactory, UserFactory
+
+ALL_MET = {
+    "check_organisation_type": True,
+    "check_deadline_met": True,
+    "check_participants": True,
+    "check_own_contribution": True,
+    "check_approved_by_authority": True,
+}
+GOOD = {
+    "purpose": 5,
+    "purpose_note": "Treffer formålet godt.",
+    "capacity": 5,
+    "capacity_note": "Erfaren prosjektorganisasjon.",
+    "transfer": 4,
+    "transfer_note": "Metoden kan brukes andre steder.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def round_2025(seeded) -> SchemeYear:
+    """The 2025 round with its signer and area budgets inside the NOK 51.5 million frame."""
+    year = SchemeYear.objects.get(scheme__code=SchemeCode.DEVELOPMENT, year=2025)
+    year.budget_authority_name = "Hanne Hansen"
+    year.budget_authority_title = "avdelingsdirektør"
+    year.save()
+    FocusArea.objects.filter(scheme_year=year).update(budget_amount=Decimal("10000000"))
+    return year
+
+
+@pytest.fixture
+def lead(db):
+    return _with_totp(UserFactory(staff_role=StaffRole.LEAD, full_name="Lise Leder"))
+
+
+@pytest.fixture
+def assessor_a(db):
+    return _with_totp(CaseworkerFactory(full_name="Anne Vurderer"))
+
+
+@pytest.fixture
+def assessor_b(db):
+    return _with_totp(CaseworkerFactory(full_name="Bjørn Vurderer"))
+
+
+def submitted_application(municipality, applicant, signatory, number: int = 1, **fields):
+    application = make_complete(
+        ApplicationFactory(
+            focus_area=area(number), organisation=municipality, created_by=applicant, **fields
+        )
+    )
+    return application_submit(application=application, by=signatory, at=IN_TIME)
+
+
+def declare(application: Application, *users, conflict: bool = False) -> None:
+    for user in users:
+        impartiality_declare(
+            application=application,
+            by=user,
+            has_conflict=conflict,
+            explanation="Søsteren min leder prosjektet." if conflict else "",
+        )
+
+
+@pytest.fixture
+def submitted(round_2025, municipality, applicant, signatory):
+    municipality.bank_account_number = "15031234562"
+    municipality.save(update_fields=["bank_account_number"])
+    return submitted_application(municipality, applicant, signatory, title="Språk og arbeid")
+
+
+@pytest.fixture
+def in_assessment(submitted, lead, assessor_a, assessor_b):
+    """Passed the formal check; two assessors assigned; everyone has declared no conflict."""
+    declare(submitted, lead, assessor_a, assessor_b)
+    services.formal_check_record(application=submitted, by=assessor_a, checks=ALL_MET)
+    services.assessors_assign(
+        applications=[submitted], assessors=[assessor_a, assessor_b], by=lead, per_application=2
+    )
+    return Application.objects.get(pk=submitted.pk)
+
+
+def scored(application, lead, *assessors, agreed=(5, 5, 4)):
+    """Each assessor submits GOOD; the lead agrees on ``agreed``."""
+    for assessor in assessors:
+        services.score_save(application=application, by=assessor, values=GOOD, submit=True)
+    purpose, capacity, transfer = agreed
+    services.agreed_score_set(
+        application=application,
+        by=lead,
+        purpose=purpose,
+        capacity=capacity,
+        transfer=transfer,
+        comment="Enige etter møte.",
+    )
+    return Application.objects.get(pk=application.pk)
