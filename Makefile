@@ -66,8 +66,11 @@ test: install-test services
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: speed figures (grant letter PDFs), printed; uses its own database imdi_bench
+## bench: speed figures (grant letter PDFs, the assessment queue), printed; own database imdi_bench
 bench: install-test services
 	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
 	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
 	$(PY) bench/grant_letters.py
+	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
+	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
+	$(PY) bench/assessment_queue.py
