@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from applications.assessment.selectors import applications_to_score
 from applications.development.selectors import applications_awaiting_signature
 from applications.reception.selectors import offer_list as reception_offer_list
 from imdi_grants.accounts.selectors import memberships_of
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_imdi_staff:
         context["rounds"] = rounds_open()
         context["reports_to_review"] = reports_to_review()[:20]
+        context["to_score"] = applications_to_score(user=user)[:20]
         if user.is_administrator:
             context["scheme_years"] = scheme_years_overview()[:8]
         return render(request, "home_staff.html", context)

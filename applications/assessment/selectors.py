@@ -342,3 +342,21 @@ def declarations(*, has_conflict: bool | None = None, search: str = "") -> Query
             | Q(application__organisation__name__icontains=search)
         )
     return qs
+
+
+def applications_to_score(*, user: User) -> QuerySet[Application]:
+    """The applications in assessment assigned to ``user`` whose score is not submitted yet."""
+    return (
+        Application.objects.filter(
+            status=Status.IN_ASSESSMENT, assignments__assessor=user
+        )
+        .exclude(
+            Exists(
+                Score.objects.filter(
+                    application=OuterRef("pk"), assessor=user, submitted_at__isnull=False
+                )
+            )
+        )
+        .select_related("organisation", "focus_area")
+        .order_by("submitted_at", "pk")
+    )

@@ -357,3 +357,18 @@ def test_bulk_assignment_shares_the_work_and_skips_the_conflicted(
         applications=applications, assessors=[assessor_a, assessor_b], by=lead, per_application=2
     )
     assert again == [], "assigning again adds nobody twice"
+
+
+def test_a_decision_letter_not_delivered_is_found_again_by_the_sweeper(submitted, assessor_a):
+    """Pending work lives in the database: a letter whose task was lost is delivered again."""
+    from django.utils import timezone
+
+    declare(submitted, assessor_a)
+    decision = services.application_dismiss(
+        application=submitted, by=assessor_a, grounds="For sent.", rules_applied="Fristen"
+    )
+    assert services.decision_letters_sweep() == 0, "not yet: the task may still be running"
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert services.decision_letters_sweep(now=later) == 1
+    deliver(decision.letter)
+    assert services.decision_letters_sweep(now=later) == 0

@@ -248,7 +248,7 @@ def test_the_queue_of_5000_applications_takes_as_many_queries_as_50(
         scheme_year=round_2025, organisation=municipality, count=4950, assessors=assessors
     )
     for name, params in QUEUE_VIEWS.items():
-        count, page = queries(params)
+        count, _page = queries(params)
         assert count == at_50[name], name
     assert "5000" in queries({})[1].replace("\xa0", "").replace(" ", "")
     assert max(at_50.values()) <= 16
@@ -311,3 +311,10 @@ def test_the_ranking_shows_the_cut_line_against_the_area_budget(
         client.get(reverse("assessment:ranking", args=[applications[0].focus_area_id])).status_code
         == 403
     )
+
+
+def test_the_start_page_lists_what_an_assessor_has_left_to_score(client, in_assessment, assessor_a):
+    client.force_login(assessor_a)
+    assert in_assessment.case_number in client.get("/").content.decode()
+    services.score_save(application=in_assessment, by=assessor_a, values=GOOD, submit=True)
+    assert in_assessment.case_number not in client.get("/").content.decode()
