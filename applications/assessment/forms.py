@@ -82,6 +82,7 @@ class QueueFilter(forms.Form):
         self.fields["assessor"].queryset = staff
         self.fields["assessor"].label_from_instance = lambda u: u.full_name or u.email
         year = self._year(rounds)
+        self.fields["year"].initial = year
         self.fields["area"].queryset = (
             FocusArea.objects.filter(scheme_year=year).order_by("number")
             if year
@@ -94,7 +95,8 @@ class QueueFilter(forms.Form):
             found = rounds.filter(pk=int(value)).first()
             if found:
                 return found
-        return rounds.first()
+        # The newest round that has received applications, else the newest.
+        return rounds.filter(applications__case_number__isnull=False).first() or rounds.first()
 
     def filters(self) -> dict[str, Any]:
         """The selector's arguments; an invalid value counts as not given."""

@@ -347,9 +347,7 @@ def declarations(*, has_conflict: bool | None = None, search: str = "") -> Query
 def applications_to_score(*, user: User) -> QuerySet[Application]:
     """The applications in assessment assigned to ``user`` whose score is not submitted yet."""
     return (
-        Application.objects.filter(
-            status=Status.IN_ASSESSMENT, assignments__assessor=user
-        )
+        Application.objects.filter(status=Status.IN_ASSESSMENT, assignments__assessor=user)
         .exclude(
             Exists(
                 Score.objects.filter(

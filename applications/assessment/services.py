@@ -178,13 +178,14 @@ def application_dismiss(
         signed_by=signer[0],
         signer_title=signer[1],
     )
+    application.decision_released_at = timezone.now()
     APPLICATION_FLOW.move(
         application,
         Status.DISMISSED,
         by=by,
         action="imdi.assessment.dismissed",
         organisation=application.organisation,
-        fields=["updated_at"],
+        fields=["updated_at", "decision_released_at"],
         reason=decision.grounds,
         data={"rules_applied": decision.rules_applied},
         follow_up=[_deliver(letter)],
@@ -714,6 +715,9 @@ def decisions_send(*, focus_area: FocusArea, by: User) -> int:
                     sent += 1
             elif _refusal_letter_create(decision):
                 sent += 1
+            Application.objects.filter(
+                pk=decision.application_id, decision_released_at__isnull=True
+            ).update(decision_released_at=timezone.now())
     return sent
 
 

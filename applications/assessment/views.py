@@ -609,7 +609,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision and its letters, for the applicant's and partners' users and for staff."""
     application = application_access.get_application_for_user(request.user, pk)
     decision = getattr(application, "decision", None)
-    if decision is None:
+    if decision is None or not (request.user.is_imdi_staff or application.is_decision_released):
         raise Http404
     grant = decision.grant
     grant_letters = list(grant.letters.order_by("version")) if grant else []

@@ -225,6 +225,15 @@ class Application(models.Model):
             "this application."
         ),
     )
+    decision_released_at = models.DateTimeField(
+        _("decision sent to the applicant"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until IMDi sends the decision letter, the applicant sees the application as in "
+            "assessment."
+        ),
+    )
     submission_count = models.PositiveSmallIntegerField(
         _("times submitted"),
         default=0,
@@ -258,6 +267,31 @@ class Application(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def applicant_status(self) -> str:
+        """The status as the applicant may know it: a decision counts once its letter is sent."""
+        if self.status in DECIDED and self.decision_released_at is None:
+            return Status.IN_ASSESSMENT
+        return self.status
+
+    @property
+    def applicant_status_display(self) -> str:
+        return str(Status(self.applicant_status).label)
+
+    @property
+    def is_decision_released(self) -> bool:
+        return self.status in DECIDED and self.decision_released_at is not None
+
+    @property
+    def tone(self) -> str:
+        """The colour of the applicant's status tag: how the case stands at a glance."""
+        return {
+            Status.DRAFT: "neutral",
+            Status.AWARDED: "success",
+            Status.DISMISSED: "danger",
+            Status.REFUSED: "danger",
+        }.get(self.applicant_status, "info")
 
     @property
     def project_end(self) -> dt.date | None:

@@ -181,7 +181,8 @@ def _context(application: Application, user: Any, step: str = "", **extra: Any) 
         "can_edit": access.can_edit(user, application),
         "can_submit": access.can_submit(user, application),
         "can_reopen": access.can_reopen(user, application),
-        "is_decided": application.status in DECIDED,
+        "is_decided": application.status in DECIDED
+        and (user.is_imdi_staff or application.is_decision_released),
         **extra,
     }
 

@@ -318,3 +318,19 @@ def test_the_start_page_lists_what_an_assessor_has_left_to_score(client, in_asse
     assert in_assessment.case_number in client.get("/").content.decode()
     services.score_save(application=in_assessment, by=assessor_a, values=GOOD, submit=True)
     assert in_assessment.case_number not in client.get("/").content.decode()
+
+
+def test_the_applicant_learns_the_decision_from_its_letter_not_before(
+    client, in_assessment, lead, assessor_a, assessor_b, signatory
+):
+    application = scored(in_assessment, lead, assessor_a, assessor_b)
+    services.application_award(application=application, by=lead, amount=Decimal(200000))
+    client.force_login(signatory)
+    decision_url = reverse("assessment:decision", args=[application.pk])
+    assert client.get(decision_url).status_code == 404
+    listed = client.get(reverse("development:list")).content.decode()
+    assert "Til vurdering" in listed and "Tilsagn gitt" not in listed
+    services.allocation_finalise(focus_area=application.focus_area, by=lead)
+    services.decisions_send(focus_area=application.focus_area, by=lead)
+    assert client.get(decision_url).status_code == 200
+    assert "Tilsagn gitt" in client.get(reverse("development:list")).content.decode()
