@@ -65,6 +65,7 @@ def staff_pages(c: Cases) -> list[str]:
         "/organisasjoner/?q=dram",
         f"/organisasjoner/{c.organisation.pk}/",
         f"/organisasjoner/{c.organisation.pk}/inviter/",
+        *assessment_pages("caseworker@imdi.example"),
     ]
 
 
@@ -90,6 +91,58 @@ def admin_pages(c: Cases) -> list[str]:
         f"/organisasjoner/{c.organisation.pk}/endre/",
         f"/organisasjoner/{c.organisation.pk}/inviter/",
         "/soknader/",
+        "/vurdering/habilitet/",
+    ]
+
+
+def _cleared(email: str, **filters) -> int:
+    """A demo-round application the staff member has declared no conflict in."""
+    from applications.development.models import Application
+
+    return (
+        Application.objects.filter(
+            impartiality_declarations__user__email=email,
+            impartiality_declarations__has_conflict=False,
+            **filters,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def assessment_pages(email: str) -> list[str]:
+    from applications.development.models import Application
+    from schemes.models import FocusArea
+
+    undeclared = (
+        Application.objects.filter(status="submitted")
+        .exclude(impartiality_declarations__user__email=email)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    area = FocusArea.objects.filter(applications__status="in_assessment").first()
+    return [
+        "/vurdering/",
+        f"/vurdering/?year={area.scheme_year_id}&flagged=on&order=-score",
+        f"/vurdering/{_cleared(email, status='in_assessment')}/",
+        f"/soknader/{undeclared}/habilitet/",
+        f"/vurdering/ramme/{area.scheme_year_id}/",
+    ]
+
+
+def lead_pages(c: Cases) -> list[str]:
+    from schemes.models import FocusArea
+
+    email = "lead@imdi.example"
+    ranked = FocusArea.objects.filter(applications__status="in_assessment").first()
+    decided = FocusArea.objects.filter(applications__status="awarded").first()
+    return [
+        "/",
+        *assessment_pages(email),
+        f"/vurdering/omrade/{ranked.pk}/",
+        f"/vurdering/omrade/{decided.pk}/",
+        f"/vurdering/vedtak/{_cleared(email, status='awarded')}/",
+        f"/vurdering/{_cleared(email, status='awarded')}/",
     ]
 
 
@@ -101,6 +154,7 @@ ROLES = {
     "applicant": ("applicant@drammen.example", municipal_pages),
     "signatory": ("signatory@drammen.example", signatory_pages),
     "caseworker": ("caseworker@imdi.example", staff_pages),
+    "lead": ("lead@imdi.example", lead_pages),
     "administrator": ("admin@imdi.example", admin_pages),
 }
 
