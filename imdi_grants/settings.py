@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.letters_sweep",
         "schedule": 5 * 60,
     },
+    "development-receipts-sweep": {
+        "task": "applications.development.tasks.receipts_sweep",
+        "schedule": 5 * 60,
+    },
     "assessment-decision-letters-sweep": {
         "task": "applications.assessment.tasks.decision_letters_sweep",
         "schedule": 5 * 60,

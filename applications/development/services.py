@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -455,7 +456,8 @@ def receipt_render_and_send(*, application_id: int) -> Receipt | None:
     The row lock and the unique (application, version) row make a repeated task a no-op.
     """
     application = Application.objects.select_for_update().get(pk=application_id)
-    if application.status != Status.SUBMITTED or application.submission_count == 0:
+    # Once submitted, the receipt is owed whatever happened since (a formal check, a decision).
+    if application.status == Status.DRAFT or application.submission_count == 0:
         return None
     receipt = application.receipts.filter(version=application.submission_count).first()
     if receipt is not None and receipt.emailed_at is not None:
@@ -511,3 +513,27 @@ def receipt_render_and_send(*, application_id: int) -> Receipt | None:
         data={"version": receipt.version, "sha256": receipt.sha256, "to": recipients},
     )
     return receipt
+
+
+def receipts_sweep(*, now: dt.datetime | None = None) -> int:
+    """Render again the receipts still not made or e-mailed some minutes after a submission
+    (the broker was down, a worker died); run every few minutes by beat."""
+    from .tasks import receipt_render
+
+    before = (now or timezone.now()) - dt.timedelta(minutes=5)
+    done = Receipt.objects.filter(
+        application=OuterRef("pk"),
+        version=OuterRef("submission_count"),
+        emailed_at__isnull=False,
+    )
+    stuck = (
+        Application.objects.exclude(status=Status.DRAFT)
+        .filter(submission_count__gt=0, submitted_at__lt=before)
+        .exclude(Exists(done))
+        .order_by("submitted_at")
+    )
+    count = 0
+    for pk in stuck.values_list("pk", flat=True)[:200]:
+        receipt_render.delay(pk)
+        count += 1
+    return count

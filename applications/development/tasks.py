@@ -1,9 +1,11 @@
 from celery import shared_task
 
+from imdi_grants.lib.tasks import RETRY_ON
+
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
 def receipt_render(application_id: int) -> None:
     """Render, store and e-mail the receipt of an application's latest submission; a second run
     for the same submission does nothing."""
@@ -16,3 +18,9 @@ def draft_reminders() -> None:
     from .reminders import draft_reminders_send
 
     draft_reminders_send()
+
+
+@shared_task(acks_late=True)
+def receipts_sweep() -> None:
+    """Every five minutes: receipts still not made or e-mailed."""
+    services.receipts_sweep()

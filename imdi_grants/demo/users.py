@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("applicant@buskerud.example", "Berit Berg", "Rådgiver", "", ("33", "applicant")),
     ("caseworker@imdi.example", "Kari Saksbehandler", "Seniorrådgiver", "caseworker", None),
     ("caseworker2@imdi.example", "Per Saksbehandler", "Rådgiver", "caseworker", None),
+    ("caseworker3@imdi.example", "Siri Saksbehandler", "Rådgiver", "caseworker", None),
+    ("lead@imdi.example", "Lars Fagansvarlig", "Fagdirektør", "lead", None),
     ("admin@imdi.example", "Ada Administrator", "Seksjonssjef", "administrator", None),
 ]
 

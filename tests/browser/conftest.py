@@ -59,3 +59,4 @@ def login(page, base: str, email: str) -> None:
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form.portal-form button[type=submit]")
     page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/")

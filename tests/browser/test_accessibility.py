@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from applications.development.steps import STEPS
-from imdi_grants.demo.users import DEMO_PASSWORD
+from tests.browser.conftest import login
 
 from .axe import axe_run, axe_source, failing
 from .cases import Cases, cases_build
@@ -157,14 +157,6 @@ ROLES = {
     "lead": ("lead@imdi.example", lead_pages),
     "administrator": ("admin@imdi.example", admin_pages),
 }
-
-
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.portal-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def language_set(page, base: str, code: str) -> None:

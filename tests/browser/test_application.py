@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from applications.development.models import Application, Receipt
-from imdi_grants.demo.users import DEMO_PASSWORD
+from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -24,15 +24,6 @@ TITLE = "Språkpraksis i kommunale arbeidsplasser"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def login(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.portal-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def save_and_continue(page):

@@ -15,22 +15,13 @@ from pypdf import PdfReader
 
 from applications.reception.models import ReceptionOffer
 from grants.models import GrantLetter
-from imdi_grants.demo.users import DEMO_PASSWORD
 from imdi_grants.lib.deadlines import today_in_oslo
 from schemes.models import SchemeYear
+from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.portal-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):

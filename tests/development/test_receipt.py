@@ -86,3 +86,33 @@ def test_the_worker_makes_the_receipt_after_the_signatory_submits(
     response = client.get(reverse("development:receipt", args=[complete.pk]))
     text = pdf_text(b"".join(response.streaming_content))
     assert "2025/00001" in text and "Språk og arbeid i Drammen" in text
+
+
+def test_a_receipt_lost_on_its_way_is_made_later_even_after_the_formal_check(
+    complete, signatory, caseworker
+):
+    """Pending work lives in the database: the sweeper finds a submission without its receipt,
+    and the receipt is owed even when IMDi has moved the case on in the meantime."""
+    from django.utils import timezone
+
+    from applications.assessment.services import formal_check_record
+    from applications.development.services import impartiality_declare, receipts_sweep
+
+    application_submit(application=complete, by=signatory, at=IN_TIME)
+    impartiality_declare(application=complete, by=caseworker, has_conflict=False)
+    checks = dict.fromkeys(
+        (
+            "check_organisation_type",
+            "check_deadline_met",
+            "check_participants",
+            "check_own_contribution",
+            "check_approved_by_authority",
+        ),
+        True,
+    )
+    formal_check_record(application=complete, by=caseworker, checks=checks)
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert receipts_sweep(now=later) == 1
+    receipt = receipt_render_and_send(application_id=complete.pk)
+    assert receipt is not None and receipt.emailed_at is not None
+    assert receipts_sweep(now=later) == 0
