@@ -201,3 +201,42 @@ def test_only_an_administrator_saves_a_year(seeded, caseworker):
     year.circular = "Endret"
     with pytest.raises(DomainError):
         scheme_year_save(scheme_year=year, by=caseworker, changed=["circular"])
+
+
+def test_the_admin_refuses_area_budgets_beyond_the_frame(seeded, client, administrator):
+    """Issue 9: an area budget above the frame was accepted."""
+    from django.forms.models import model_to_dict
+
+    year = scheme_year_get(scheme_code=SchemeCode.DEVELOPMENT, year=2025)
+    client.force_login(administrator)
+    url = reverse("admin:schemes_schemeyear_change", args=[year.pk])
+    areas = list(year.focus_areas.order_by("number"))
+    data = {
+        key: value
+        for key, value in model_to_dict(year).items()
+        if value is not None and key != "id"
+    }
+    data.update(
+        {
+            "report_deadlines-TOTAL_FORMS": 0,
+            "report_deadlines-INITIAL_FORMS": 0,
+            "payment_terms-TOTAL_FORMS": 0,
+            "payment_terms-INITIAL_FORMS": 0,
+            "focus_areas-TOTAL_FORMS": len(areas),
+            "focus_areas-INITIAL_FORMS": len(areas),
+        }
+    )
+    for n, area in enumerate(areas):
+        for key, value in model_to_dict(area).items():
+            if value is not None and value != "":
+                data[f"focus_areas-{n}-{key}"] = value
+        data[f"focus_areas-{n}-budget_amount"] = "20000000"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "51" in response.content.decode() and "100\xa0000\xa0000" in response.content.decode()
+    assert not year.focus_areas.filter(budget_amount__isnull=False).exists()
+    for n in range(len(areas)):
+        data[f"focus_areas-{n}-budget_amount"] = "10000000"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert year.focus_areas.filter(budget_amount=10000000).count() == len(areas)
