@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.lib.formfields import MoneyField
-from schemes.models import SchemeYear
+from schemes.models import SchemeCode, SchemeYear
+
+from .models import Payment
 
 
 class AmendYearForm(forms.Form):
@@ -35,3 +37,38 @@ class AmendYearForm(forms.Form):
             for name in ("rate_per_place_per_month", "acceptance_window_days")
             if self.cleaned_data[name] != getattr(self.scheme_year, name)
         }
+
+
+class PaymentFilter(forms.Form):
+    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
+    until = forms.DateField(
+        label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].choices = [("", _("Both schemes")), *SchemeCode.choices]
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"scheme_code": data.get("scheme") or "", "until": data.get("until")}
+
+
+class PaymentProposeForm(forms.Form):
+    payment_date = forms.DateField(
+        label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    payments = forms.ModelMultipleChoiceField(
+        label=_("Terms to pay"), queryset=Payment.objects.none(), widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args: Any, due: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payments"].queryset = due
+
+
+class BatchRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the list is rejected"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schemes.models import TermKind
@@ -219,18 +220,33 @@ class GrantLetter(models.Model):
 
 class PaymentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
+    PROPOSED = "proposed", _("Proposed for payment")
     APPROVED = "approved", _("Approved for payment")
 
 
+class BatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class PaymentBatch(models.Model):
-    """The payments approved together for one payment date: one list for the accounting
-    system."""
+    """A payment list for one payment date: proposed by one person and approved by another (four
+    eyes) before it goes to the accounting system."""
 
     payment_date = models.DateField(_("payment date"))
-    approved_by = models.ForeignKey(
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    rejected_reason = models.TextField(_("why rejected"), blank=True)
 
     class Meta:
         verbose_name = _("payment list")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Grant, GrantLetter
+    from .models import Grant, GrantLetter, Payment
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class SchemeParts:
 
 _schemes: dict[str, SchemeParts] = {}
 _accepted: list[Callable[[Grant], object]] = []
+_payment_checks: list[Callable[[list[Payment]], dict[int, list[str]]]] = []
 
 
 def scheme_register(*, scheme_code: str, parts: SchemeParts) -> None:
@@ -56,3 +57,19 @@ def on_grant_accepted(handler: Callable[[Grant], object]) -> None:
 
 def grant_accepted_handlers() -> tuple[Callable[[Grant], object], ...]:
     return tuple(_accepted)
+
+
+def on_payment_check(handler: Callable[[list[Payment]], dict[int, list[str]]]) -> None:
+    """``handler(payments)`` names, by payment id, what holds each term back (e.g. a report due
+    before it that is not approved yet); a payment it leaves out is released. It takes the whole
+    list so a page of terms is checked in one query."""
+    if handler not in _payment_checks:
+        _payment_checks.append(handler)
+
+
+def payment_blockers(payments: list[Payment]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for handler in _payment_checks:
+        for pk, reasons in handler(payments).items():
+            found.setdefault(pk, []).extend(reasons)
+    return found

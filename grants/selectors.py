@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet, Sum
 
 from imdi_grants.accounts.models import User
 
 from .access import grants_visible_to
-from .models import Grant, GrantLetter, GrantStatus, LetterStatus, Payment, PaymentStatus
+from .models import (
+    Grant,
+    GrantLetter,
+    GrantStatus,
+    LetterStatus,
+    Payment,
+    PaymentBatch,
+    PaymentStatus,
+)
 
 
 def grant_list(
@@ -25,16 +35,43 @@ def grant_letters(*, grant: Grant) -> QuerySet[GrantLetter]:
     return grant.letters.order_by("-version")
 
 
-def grants_payable(*, scheme_code: str | None = None) -> QuerySet[Grant]:
-    """Accepted grants with a planned payment left: what a payment list may contain."""
-    qs = Grant.objects.filter(status=GrantStatus.ACCEPTED, payments__status=PaymentStatus.PLANNED)
+def payments_due(*, scheme_code: str = "", until: dt.date | None = None) -> QuerySet[Payment]:
+    """Planned terms of accepted grants, due by ``until``: what a payment list may propose."""
+    qs = Payment.objects.filter(
+        status=PaymentStatus.PLANNED, grant__status=GrantStatus.ACCEPTED
+    ).select_related("grant__organisation", "grant__scheme_year__scheme")
     if scheme_code:
-        qs = qs.filter(scheme_year__scheme__code=scheme_code)
-    return qs.distinct().select_related("organisation").order_by("organisation__name")
+        qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
+    if until:
+        qs = qs.filter(due_on__lte=until)
+    return qs.order_by("due_on", "grant__case_number")
 
 
-def payment_list(*, scheme_code: str | None = None, year: int | None = None) -> QuerySet[Payment]:
-    """Approved payments, for the payment lists and their export."""
+def batches(*, status: str) -> QuerySet[PaymentBatch]:
+    """Payment lists by status, each with its payments and total, newest first."""
+    return (
+        PaymentBatch.objects.filter(status=status)
+        .select_related("proposed_by", "approved_by")
+        .prefetch_related(
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.select_related(
+                    "grant__organisation", "grant__scheme_year__scheme"
+                ).order_by("grant__case_number"),
+            )
+        )
+        .annotate(total=Sum("payments__amount"))
+        .order_by("-payment_date", "-pk")
+    )
+
+
+def payment_list(
+    *,
+    scheme_code: str | None = None,
+    year: int | None = None,
+    batch: int | None = None,
+) -> QuerySet[Payment]:
+    """Approved payments, for the payment lists and their export (both schemes)."""
     qs = Payment.objects.filter(status=PaymentStatus.APPROVED).select_related(
         "grant__organisation", "grant__scheme_year__scheme", "approved_by"
     )
@@ -42,6 +79,8 @@ def payment_list(*, scheme_code: str | None = None, year: int | None = None) -> 
         qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
     if year:
         qs = qs.filter(grant__scheme_year__year=year)
+    if batch:
+        qs = qs.filter(batch_id=batch)
     return qs.order_by("payment_date", "grant__case_number")
 
 

@@ -25,13 +25,14 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
 from imdi_grants.lib.tasks import enqueue
-from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor, system
+from imdi_grants.lib.workflow import Workflow, lock, require, require_actor, system
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_mark_letters_issued
 
 from . import access
 from .models import (
+    BatchStatus,
     CaseNumberSequence,
     Grant,
     GrantLetter,
@@ -44,7 +45,7 @@ from .models import (
     PlannedYear,
     Repayment,
 )
-from .registry import grant_accepted_handlers, scheme_parts
+from .registry import grant_accepted_handlers, payment_blockers, scheme_parts
 
 S = GrantStatus
 
@@ -74,7 +75,11 @@ LETTER_FLOW = Workflow(
 PAYMENT_FLOW = Workflow(
     noun=_("The payment"),
     statuses=PaymentStatus,
-    transitions={(PaymentStatus.PLANNED, PaymentStatus.APPROVED): access.is_staff},
+    transitions={
+        (PaymentStatus.PLANNED, PaymentStatus.PROPOSED): access.is_staff,
+        (PaymentStatus.PROPOSED, PaymentStatus.APPROVED): access.is_staff,
+        (PaymentStatus.PROPOSED, PaymentStatus.PLANNED): access.is_staff,
+    },
 )
 
 GRANT_RELATED = ("organisation", "scheme_year__scheme")
@@ -135,9 +140,9 @@ def grant_create(
 
 
 def payment_plan_set(*, grant: Grant) -> list[Payment]:
-    """The grant's payment plan from its year's payment terms: the approved terms stay as they
-    were paid, and what is left of the amount is split over the planned ones. Call inside the
-    transaction that changes the amount."""
+    """The grant's payment plan from its year's payment terms: the terms on a payment list stay
+    as they were proposed or paid, and what is left of the amount is split over the planned
+    ones. Call inside the transaction that changes the amount."""
     terms = list(grant.scheme_year.payment_terms.order_by("pay_on"))
     require(
         bool(terms),
@@ -145,8 +150,8 @@ def payment_plan_set(*, grant: Grant) -> list[Payment]:
         % {"year": grant.scheme_year},
     )
     existing = {p.term: p for p in grant.payments.all()}
-    approved = sum(
-        (p.amount for p in existing.values() if p.status == PaymentStatus.APPROVED), Decimal("0")
+    fixed = sum(
+        (p.amount for p in existing.values() if p.status != PaymentStatus.PLANNED), Decimal("0")
     )
     open_terms = [
         t
@@ -154,7 +159,7 @@ def payment_plan_set(*, grant: Grant) -> list[Payment]:
         if t.kind not in existing or existing[t.kind].status == PaymentStatus.PLANNED
     ]
     amounts = split_by_shares(
-        max(grant.amount - approved, Decimal("0")), [t.share_percent for t in open_terms]
+        max(grant.amount - fixed, Decimal("0")), [t.share_percent for t in open_terms]
     )
     plan = []
     for term, amount in zip(open_terms, amounts, strict=True):
@@ -503,64 +508,150 @@ def grant_reopen(*, grant: Grant, by: User, reason: str, seen: str | None = None
     return letter
 
 
+def payments_held_back(*, payments: list[Payment]) -> dict[int, list[str]]:
+    """What holds each planned payment back, by payment id: the grant not accepted, or what the
+    other apps name (``registry.on_payment_check``: reports due before the term not approved).
+    A payment not in the result is released."""
+    found = payment_blockers(payments)
+    for payment in payments:
+        if payment.grant.status != S.ACCEPTED:
+            found.setdefault(payment.pk, []).insert(
+                0, str(_("%(case)s is not accepted.") % {"case": payment.grant.case_number})
+            )
+    return found
+
+
 @transaction.atomic
-def payments_approve(*, grants: list[Grant], payment_date: dt.date, by: User) -> list[Payment]:
-    """Put the next planned payment of each accepted grant on one payment list for a date. Never
-    before acceptance, never twice; a grant whose plan is all approved is paid."""
+def payments_propose(*, payments: list[Payment], payment_date: dt.date, by: User) -> PaymentBatch:
+    """Propose a payment list for a date: the chosen planned terms, each of an accepted grant
+    and released (no report due before it waiting). A second person approves it
+    (``payment_batch_approve``); until then nothing is paid."""
     require_actor(access.is_staff(by))
-    require(bool(grants), _("Choose at least one grant to pay."))
-    batch = PaymentBatch.objects.create(payment_date=payment_date, approved_by=by)
-    approved = []
-    for grant in grants:
-        grant = lock(grant, *GRANT_RELATED)
-        if grant.status != S.ACCEPTED:
-            raise DomainError(
-                _("%(case)s cannot be paid: it has not been accepted.")
-                % {"case": grant.case_number}
-            )
-        payment = (
-            grant.payments.select_for_update()
-            .filter(status=PaymentStatus.PLANNED)
-            .order_by("due_on")
-            .first()
+    require(bool(payments), _("Choose at least one payment."))
+    batch = PaymentBatch.objects.create(payment_date=payment_date, proposed_by=by)
+    for payment in payments:
+        payment = lock(payment, "grant__organisation", "grant__scheme_year__scheme")
+        grant = lock(payment.grant, *GRANT_RELATED)
+        payment.grant = grant
+        require(
+            payment.status == PaymentStatus.PLANNED,
+            _("%(case)s: the %(term)s is already on a payment list.")
+            % {"case": grant.case_number, "term": payment.get_term_display().lower()},
+            code="stale",
         )
-        if payment is None:
-            raise DomainError(
-                _("%(case)s has no planned payment left.") % {"case": grant.case_number}
-            )
+        blockers = payments_held_back(payments=[payment]).get(payment.pk, [])
+        require(
+            not blockers,
+            _("%(case)s, %(term)s: %(why)s")
+            % {
+                "case": grant.case_number,
+                "term": payment.get_term_display().lower(),
+                "why": " ".join(blockers),
+            },
+        )
         payment.batch = batch
         payment.payment_date = payment_date
         payment.organisation_number = grant.organisation.organisation_number or ""
         payment.bank_account_number = grant.bank_account_number
-        payment.approved_by = by
-        payment.approved_at = timezone.now()
+        PAYMENT_FLOW.move(
+            payment,
+            PaymentStatus.PROPOSED,
+            by=by,
+            action="imdi.grant.payment_proposed",
+            organisation=grant.organisation,
+            subject=grant,
+            fields=["batch", "payment_date", "organisation_number", "bank_account_number"],
+            data={
+                "term": payment.term,
+                "amount": str(payment.amount),
+                "payment_date": str(payment_date),
+                "batch": batch.pk,
+            },
+        )
+    return batch
+
+
+def _batch_locked(batch: PaymentBatch) -> PaymentBatch:
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    require(
+        batch.status == BatchStatus.PROPOSED,
+        _("The payment list is already %(status)s.")
+        % {"status": batch.get_status_display().lower()},
+        code="stale",
+    )
+    return batch
+
+
+@transaction.atomic
+def payment_batch_approve(*, batch: PaymentBatch, by: User) -> PaymentBatch:
+    """Approve a proposed payment list: a second person, never the one who proposed it (four
+    eyes). A grant whose plan is all approved is paid."""
+    require_actor(access.is_staff(by))
+    batch = _batch_locked(batch)
+    require(
+        batch.proposed_by_id != by.pk,
+        _("A payment list is approved by someone other than the person who proposed it."),
+        code="forbidden",
+    )
+    now = timezone.now()
+    payments = list(
+        batch.payments.select_for_update(of=("self",)).select_related(
+            "grant__organisation", "grant__scheme_year__scheme"
+        )
+    )
+    for payment in payments:
+        payment.approved_by, payment.approved_at = by, now
         PAYMENT_FLOW.move(
             payment,
             PaymentStatus.APPROVED,
             by=by,
             action="imdi.grant.payment_approved",
-            organisation=grant.organisation,
-            subject=grant,
-            fields=[
-                "batch",
-                "payment_date",
-                "organisation_number",
-                "bank_account_number",
-                "approved_by",
-                "approved_at",
-            ],
+            organisation=payment.grant.organisation,
+            subject=payment.grant,
+            fields=["approved_by", "approved_at"],
             data={
                 "term": payment.term,
                 "amount": str(payment.amount),
-                "payment_date": str(payment_date),
+                "payment_date": str(batch.payment_date),
+                "batch": batch.pk,
             },
         )
-        approved.append(payment)
-        if not grant.payments.filter(status=PaymentStatus.PLANNED).exists():
+    batch.status, batch.approved_by, batch.approved_at = BatchStatus.APPROVED, by, now
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    for grant_id in {p.grant_id for p in payments}:
+        grant = Grant.objects.select_for_update().select_related(*GRANT_RELATED).get(pk=grant_id)
+        left = grant.payments.exclude(status=PaymentStatus.APPROVED).exists()
+        if grant.status == S.ACCEPTED and not left:
             GRANT_FLOW.move(
                 grant, S.PAID, by=by, action="imdi.grant.paid", organisation=grant.organisation
             )
-    return approved
+    return batch
+
+
+@transaction.atomic
+def payment_batch_reject(*, batch: PaymentBatch, by: User, reason: str) -> PaymentBatch:
+    """Send a proposed payment list back: its payments are planned again, to be proposed anew."""
+    require_actor(access.is_staff(by))
+    require(bool(reason.strip()), _("Give the reason for rejecting the payment list."))
+    batch = _batch_locked(batch)
+    for payment in batch.payments.select_for_update(of=("self",)).select_related(
+        "grant__organisation"
+    ):
+        payment.batch, payment.payment_date = None, None
+        PAYMENT_FLOW.move(
+            payment,
+            PaymentStatus.PLANNED,
+            by=by,
+            action="imdi.grant.payment_rejected",
+            organisation=payment.grant.organisation,
+            subject=payment.grant,
+            fields=["batch", "payment_date"],
+            reason=reason.strip(),
+            data={"term": payment.term, "batch": batch.pk},
+        )
+    batch.status, batch.rejected_reason = BatchStatus.REJECTED, reason.strip()
+    batch.save(update_fields=["status", "rejected_reason"])
+    return batch
 
 
 @transaction.atomic

@@ -6,18 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.workflow import DomainError
-from schemes.models import SchemeYear
+from schemes.models import SchemeCode, SchemeYear
 from schemes.services import scheme_year_amend as scheme_year_amend_service
 
 from . import selectors, services
-from .access import get_letter_for_user, grants_visible_to, may_see
-from .forms import AmendYearForm
+from .access import get_letter_for_user, grants_visible_to, is_staff, may_see
+from .forms import AmendYearForm, BatchRejectForm, PaymentFilter, PaymentProposeForm
+from .models import BatchStatus, PaymentBatch
 from .registry import scheme_parts
+from .resources import PaymentResource
 
 
 @login_required
@@ -99,3 +103,108 @@ def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The grant letter is accepted."))
     return redirect("grants:grant_detail", pk=letter.grant_id)
+
+
+def _staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise Http404
+
+
+@login_required
+def payments(request: HttpRequest) -> HttpResponse:
+    """Both schemes' payments: the terms due, proposed as a payment list by one person and
+    approved by another; the approved lists for the accounting system."""
+    _staff(request)
+    filter_form = PaymentFilter(request.GET or None)
+    due = selectors.payments_due(**filter_form.filters())
+    form = PaymentProposeForm(request.POST or None, due=due)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.payments_propose(
+                payments=list(form.cleaned_data["payments"]),
+                payment_date=form.cleaned_data["payment_date"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The payment list is proposed; a second person must approve it.")
+            )
+            return redirect(f"{reverse('grants:payments')}#batch-{batch.pk}")
+    rows = list(due[:500])
+    held = services.payments_held_back(payments=rows)
+    chosen = {
+        str(v) for v in (request.POST.getlist("payments") if request.method == "POST" else [])
+    }
+    return render(
+        request,
+        "grants/payments.html",
+        {
+            "filter_form": filter_form,
+            "form": form,
+            "rows": [
+                {"payment": p, "held": held.get(p.pk, []), "chosen": str(p.pk) in chosen}
+                for p in rows
+            ],
+            "proposed": selectors.batches(status=BatchStatus.PROPOSED),
+            "approved": selectors.batches(status=BatchStatus.APPROVED)[:20],
+            "reject_form": BatchRejectForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def batch_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        services.payment_batch_approve(batch=batch, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The payment list is approved."))
+    return redirect("grants:payments")
+
+
+@login_required
+@require_POST
+def batch_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    form = BatchRejectForm(request.POST)
+    try:
+        services.payment_batch_reject(
+            batch=batch, by=request.user, reason=form.data.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The payment list is rejected; its terms are planned again."))
+    return redirect("grants:payments")
+
+
+@login_required
+def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Approved payments of both schemes (or one, or one list) for the accounting system."""
+    _staff(request)
+    if fmt not in FORMATS:
+        raise Http404
+    batch = request.GET.get("batch", "")
+    dataset = PaymentResource().export(
+        selectors.payment_list(
+            scheme_code=request.GET.get("scheme", "")
+            if request.GET.get("scheme", "") in SchemeCode.values
+            else None,
+            batch=int(batch) if batch.isascii() and batch.isdigit() and len(batch) < 10 else None,
+        )
+    )
+    audit_log(
+        subject=request.user,
+        action="imdi.security.payments_exported",
+        actor=request.user,
+        data={"format": fmt, "rows": len(dataset), "batch": batch},
+    )
+    return dataset_response(dataset, fmt=fmt, filename="utbetalingsliste")

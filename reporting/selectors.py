@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Report, ReportStatus
 
@@ -16,3 +17,27 @@ def reports_to_review() -> QuerySet[Report]:
         .select_related("grant__organisation", "grant__scheme_year__scheme")
         .order_by("submitted_at")
     )
+
+
+def reports_holding_back(*, payments: list) -> dict[int, list[str]]:
+    """A term is released only when the reports due before it are approved (the development
+    grant's autumn term waits for the status report of 1 September). One query for the list."""
+    if not payments:
+        return {}
+    waiting = list(
+        Report.objects.filter(grant_id__in={p.grant_id for p in payments})
+        .exclude(status=ReportStatus.APPROVED)
+        .order_by("due_date")
+    )
+    found: dict[int, list[str]] = {}
+    for payment in payments:
+        for report in waiting:
+            if report.grant_id == payment.grant_id and report.due_date < payment.due_on:
+                found.setdefault(payment.pk, []).append(
+                    _("%(report)s due %(due)s is not approved yet.")
+                    % {
+                        "report": report.get_kind_display(),
+                        "due": report.due_date.strftime("%d.%m.%Y"),
+                    }
+                )
+    return found

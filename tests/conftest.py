@@ -76,6 +76,12 @@ def caseworker(db):
 
 
 @pytest.fixture
+def second_caseworker(db):
+    """The second pair of eyes: approves what ``caseworker`` proposes."""
+    return _with_totp(CaseworkerFactory())
+
+
+@pytest.fixture
 def administrator(db):
     return _with_totp(AdministratorFactory())
 

@@ -96,3 +96,16 @@ def accepted_grant(issued_grant, signatory):
     )
     issued_grant.refresh_from_db()
     return issued_grant
+
+
+def pay(grant, *, proposer, approver, on=dt.date(2024, 3, 1)):
+    """Put the grant's next planned term on a payment list and have a second person approve it
+    (four eyes); returns the approved payment."""
+    from grants import services as grant_services
+    from grants.models import PaymentStatus
+
+    payment = grant.payments.filter(status=PaymentStatus.PLANNED).order_by("due_on").first()
+    batch = grant_services.payments_propose(payments=[payment], payment_date=on, by=proposer)
+    grant_services.payment_batch_approve(batch=batch, by=approver)
+    payment.refresh_from_db()
+    return payment

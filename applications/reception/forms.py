@@ -144,20 +144,6 @@ class DecisionForm(forms.Form):
     )
 
 
-class PaymentApproveForm(forms.Form):
-    payment_date = forms.DateField(label=_("Payment date"), widget=DATE)
-    grants = forms.ModelMultipleChoiceField(
-        label=_("Grants to pay"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, payable, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grants"].queryset = payable
-        self.fields["grants"].label_from_instance = lambda g: (
-            f"{g.case_number} {g.organisation.name}: {g.amount} kr"
-        )
-
-
 class RepaymentForm(forms.Form):
     amount = MoneyField(label=_("Amount (NOK)"), min_value=1, required=True)
     received_on = forms.DateField(label=_("Received"), widget=DATE)

@@ -12,12 +12,9 @@ from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.access import get_letter_for_user
 from grants.models import GrantLetter, GrantStatus, LetterStatus, PaymentStatus
-from grants.resources import PaymentResource
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
-from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.workflow import DomainError
-from schemes.models import SchemeCode
 
 from . import access, selectors, services
 from .forms import (
@@ -27,7 +24,6 @@ from .forms import (
     DecisionForm,
     OfferForm,
     PartnershipAgreementForm,
-    PaymentApproveForm,
     PlaceCountForm,
     ReasonForm,
     RepaymentForm,
@@ -416,50 +412,3 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/pdf",
         filename=f"tilskuddsbrev-{case}-v{letter.version}.pdf",
     )
-
-
-@login_required
-def payments(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    payable = grant_selectors.grants_payable(scheme_code=SchemeCode.RECEPTION)
-    form = PaymentApproveForm(request.POST or None, payable=payable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            approved = grant_services.payments_approve(
-                grants=list(form.cleaned_data["grants"]),
-                payment_date=form.cleaned_data["payment_date"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(count)s payments approved.") % {"count": len(approved)})
-            return redirect("reception:payments")
-    return render(
-        request,
-        "reception/payments.html",
-        {
-            "form": form,
-            "payments": grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION),
-            "payable": payable,
-        },
-    )
-
-
-@login_required
-def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    from imdi_grants.audit.services import audit_log
-
-    _staff_only(request)
-    if fmt not in FORMATS:
-        raise Http404
-    dataset = PaymentResource().export(
-        grant_selectors.payment_list(scheme_code=SchemeCode.RECEPTION)
-    )
-    audit_log(
-        subject=request.user,
-        action="imdi.security.payments_exported",
-        actor=request.user,
-        data={"format": fmt, "rows": len(dataset)},
-    )
-    return dataset_response(dataset, fmt=fmt, filename="utbetalingsliste")

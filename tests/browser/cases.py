@@ -19,7 +19,7 @@ from imdi_grants.lib.deadlines import OSLO, today_in_oslo
 from reporting import services as reporting
 from schemes.models import FocusArea, SchemeCode, SchemeYear
 from tests.development.conftest import make_complete
-from tests.reception_fixtures import issue, partnership
+from tests.reception_fixtures import issue, partnership, pay
 
 
 @dataclass
@@ -73,7 +73,7 @@ def cases_build() -> Cases:
         grant=grant, by=signatory, at=dt.datetime(2024, 2, 10, 12, tzinfo=OSLO)
     )
     grant.refresh_from_db()
-    grant_services.payments_approve(grants=[grant], payment_date=dt.date(2024, 3, 1), by=caseworker)
+    pay(grant, proposer=caseworker, approver=_user("caseworker2@imdi.example"))
     reporting.reports_create_for_grant(grant=grant)
     submitted = grant.reports.filter(kind="half_year").order_by("period_start").first()
     reporting.report_save(

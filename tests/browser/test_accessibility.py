@@ -58,7 +58,7 @@ def staff_pages(c: Cases) -> list[str]:
         "/integreringsmottak/avtaler/",
         f"/integreringsmottak/avtaler/{c.agreement}/",
         "/integreringsmottak/tilbud/",
-        "/integreringsmottak/utbetalinger/",
+        "/tilskudd/utbetalinger/",
         f"/rapporter/{c.report}/",
         f"/rapporter/{c.open_report}/",
         "/organisasjoner/",

@@ -99,14 +99,21 @@ def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):
     grant.refresh_from_db()
     assert grant.status == "accepted"
 
-    # The caseworker approves the payment.
+    # The caseworker proposes the payment; a second caseworker approves the list (four eyes).
     login(page, base, "caseworker@imdi.example")
-    page.goto(f"{base}/integreringsmottak/utbetalinger/")
+    page.goto(f"{base}/tilskudd/utbetalinger/")
+    page.check(f"input[name=payments][value='{grant.payments.get().pk}']")
     page.fill("input[name=payment_date]", f"{year}-12-01")
-    page.check("input[name=grants]")
-    page.click("form.portal-form button[type=submit]")
-    page.wait_for_url(f"{base}/integreringsmottak/utbetalinger/")
-    assert page.locator(f"td:text('{grant.case_number}')").is_visible()
+    with page.expect_navigation():
+        page.click("[data-testid=propose] button[type=submit]")
+    batch = page.get_by_test_id("proposed-batch")
+    assert grant.case_number in batch.inner_text()
+    assert batch.get_by_role("button", name="Godkjenn utbetalingslisten").count() == 0
+    login(page, base, "caseworker2@imdi.example")
+    page.goto(f"{base}/tilskudd/utbetalinger/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Godkjenn utbetalingslisten").click()
+    assert f"1.12.{year}" in page.get_by_test_id("approved").inner_text()
     grant.refresh_from_db()
     assert grant.status == "paid"
 

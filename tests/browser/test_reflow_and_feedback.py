@@ -84,7 +84,7 @@ def test_the_main_pages_reflow_at_320_px(live_server, cases, narrow_page):
         "/integreringsmottak/avtaler/",
         f"/integreringsmottak/avtaler/{c.agreement}/",
         "/integreringsmottak/tilbud/",
-        "/integreringsmottak/utbetalinger/",
+        "/tilskudd/utbetalinger/",
         f"/rapporter/{c.report}/",
         "/organisasjoner/",
         f"/organisasjoner/{c.organisation.pk}/",

@@ -13,10 +13,10 @@ import pytest
 from grants import services
 from grants.models import GrantStatus, PaymentStatus
 from grants.resources import PaymentResource
-from grants.selectors import grants_payable
+from grants.selectors import payments_due
 from imdi_grants.audit.models import AuditEntry
 from imdi_grants.lib.workflow import DomainError
-from tests.reception_fixtures import OSLO
+from tests.reception_fixtures import OSLO, pay
 
 
 def test_acceptance_holds_to_midnight_oslo_time(issued_grant, signatory, applicant):
@@ -62,34 +62,65 @@ def test_the_beat_task_lapses_each_overdue_grant_once(issued_grant, caseworker, 
 
 
 def test_no_payment_before_acceptance(issued_grant, caseworker):
-    assert issued_grant not in grants_payable()
-    with pytest.raises(DomainError, match="ikke er akseptert"):
-        services.payments_approve(
-            grants=[issued_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+    assert not payments_due().filter(grant=issued_grant).exists()
+    with pytest.raises(DomainError, match="ikke akseptert"):
+        services.payments_propose(
+            payments=list(issued_grant.payments.all()),
+            payment_date=dt.date(2024, 3, 1),
+            by=caseworker,
         )
-    assert not issued_grant.payments.filter(status=PaymentStatus.APPROVED).exists()
+    assert not issued_grant.payments.exclude(status=PaymentStatus.PLANNED).exists()
 
 
-def test_one_yearly_payment_with_the_account_from_the_acceptance_letter(accepted_grant, caseworker):
-    assert list(grants_payable()) == [accepted_grant]
-    [payment] = services.payments_approve(
-        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
-    )
+def test_one_yearly_payment_with_the_account_from_the_acceptance_letter(
+    accepted_grant, caseworker, second_caseworker
+):
+    [due] = payments_due()
+    assert due.grant == accepted_grant
+    payment = pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
     assert payment.amount == Decimal("1284600")
     assert payment.bank_account_number == "15031234562"
     assert payment.batch.payment_date == dt.date(2024, 3, 1)
+    assert payment.approved_by == second_caseworker
     accepted_grant.refresh_from_db()
     assert accepted_grant.status == GrantStatus.PAID
     with pytest.raises(DomainError):
-        services.payments_approve(
-            grants=[accepted_grant], payment_date=dt.date(2024, 3, 2), by=caseworker
+        services.payments_propose(
+            payments=[payment], payment_date=dt.date(2024, 3, 2), by=caseworker
         )
 
 
-def test_the_payment_list_exports_what_the_finance_system_needs(accepted_grant, caseworker):
-    services.payments_approve(
-        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
+def test_four_eyes_a_payment_list_is_approved_by_a_second_person(
+    accepted_grant, caseworker, second_caseworker
+):
+    payment = accepted_grant.payments.get()
+    batch = services.payments_propose(
+        payments=[payment], payment_date=dt.date(2024, 3, 1), by=caseworker
     )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PROPOSED
+    with pytest.raises(DomainError) as exc:
+        services.payment_batch_approve(batch=batch, by=caseworker)
+    assert exc.value.code == "forbidden"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PROPOSED
+    with pytest.raises(DomainError):
+        services.payment_batch_reject(batch=batch, by=second_caseworker, reason=" ")
+    services.payment_batch_reject(batch=batch, by=second_caseworker, reason="Feil dato")
+    payment.refresh_from_db()
+    assert (payment.status, payment.batch) == (PaymentStatus.PLANNED, None)
+    with pytest.raises(DomainError) as exc:
+        services.payment_batch_approve(batch=batch, by=second_caseworker)
+    assert exc.value.code == "stale"
+    assert pay(accepted_grant, proposer=second_caseworker, approver=caseworker).approved_by == (
+        caseworker
+    )
+
+
+def test_the_payment_list_exports_what_the_finance_system_needs(
+    accepted_grant, caseworker, second_caseworker
+):
+    pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
     dataset = PaymentResource().export()
     assert dataset.headers == [
         "saksnummer",
@@ -113,7 +144,7 @@ def test_the_payment_list_exports_what_the_finance_system_needs(accepted_grant, 
     assert workbook.active["A2"].value == accepted_grant.case_number
 
 
-def test_a_repayment_is_recorded_against_the_grant(accepted_grant, caseworker):
+def test_a_repayment_is_recorded_against_the_grant(accepted_grant, caseworker, second_caseworker):
     with pytest.raises(DomainError, match="Ingenting er utbetalt"):
         services.repayment_record(
             grant=accepted_grant,
@@ -122,9 +153,7 @@ def test_a_repayment_is_recorded_against_the_grant(accepted_grant, caseworker):
             reason="For tidlig",
             by=caseworker,
         )
-    services.payments_approve(
-        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
-    )
+    pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
     services.repayment_record(
         grant=accepted_grant,
         amount=Decimal("100000"),
@@ -148,14 +177,14 @@ def test_a_repayment_is_recorded_against_the_grant(accepted_grant, caseworker):
     [
         lambda g, by: services.grant_reopen(grant=g, by=by, reason="x"),
         lambda g, by: services.grant_letter_issue(grant=g, by=by),
-        lambda g, by: services.payments_approve(
-            grants=[g], payment_date=dt.date(2024, 3, 1), by=by
+        lambda g, by: services.payments_propose(
+            payments=list(g.payments.all()), payment_date=dt.date(2024, 3, 1), by=by
         ),
         lambda g, by: services.repayment_record(
             grant=g, amount=Decimal("1"), received_on=dt.date(2024, 3, 1), reason="x", by=by
         ),
     ],
-    ids=["reopen", "letter_issue", "payments_approve", "repayment_record"],
+    ids=["reopen", "letter_issue", "payments_propose", "repayment_record"],
 )
 def test_staff_only_services_refuse_the_municipality(call, accepted_grant, signatory):
     with pytest.raises(DomainError) as refused:

@@ -72,7 +72,7 @@ def test_another_municipality_gets_404_on_reports(client, issued, signatory, out
 
 @pytest.mark.parametrize(
     "name",
-    ["reception:agreement_list", "reception:offer", "reception:payments"],
+    ["reception:agreement_list", "reception:offer", "grants:payments"],
 )
 def test_staff_pages_are_404_to_municipal_users(client, signatory, name):
     client.force_login(signatory)
@@ -81,9 +81,9 @@ def test_staff_pages_are_404_to_municipal_users(client, signatory, name):
 
 def test_the_payment_export_is_staff_only(client, signatory, caseworker):
     client.force_login(signatory)
-    assert client.get(reverse("reception:payments_export", args=["csv"])).status_code == 404
+    assert client.get(reverse("grants:payments_export", args=["csv"])).status_code == 404
     client.force_login(caseworker)
-    response = client.get(reverse("reception:payments_export", args=["xlsx"]))
+    response = client.get(reverse("grants:payments_export", args=["xlsx"]))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
 
@@ -173,7 +173,7 @@ def test_lists_keep_a_constant_number_of_queries(
         partnership(municipality)
         services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
     client.force_login(caseworker)
-    for name in ("reception:grant_list", "reception:agreement_list", "reception:payments"):
+    for name in ("reception:grant_list", "reception:agreement_list", "grants:payments"):
         with django_assert_max_num_queries(14):
             assert client.get(reverse(name)).status_code == 200
 

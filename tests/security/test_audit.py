@@ -92,7 +92,7 @@ def test_downloading_a_grant_letter_is_audited(
 
 def test_exporting_the_payment_list_is_audited(client, caseworker):
     client.force_login(caseworker)
-    client.get(reverse("reception:payments_export", args=["xlsx"]))
+    client.get(reverse("grants:payments_export", args=["xlsx"]))
     entry = _only("imdi.security.payments_exported")
     assert entry.actor == caseworker
     assert entry.data["format"] == "xlsx"

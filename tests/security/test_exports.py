@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import openpyxl
@@ -11,8 +10,8 @@ import pytest
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
-from grants import services as grant_services
 from imdi_grants.accounts.resources import OrganisationResource
+from tests.reception_fixtures import pay
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +19,15 @@ FORMULA = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture
-def paid_to_a_formula(accepted_grant, caseworker, municipality):
+def paid_to_a_formula(accepted_grant, caseworker, second_caseworker, municipality):
     municipality.name = FORMULA
     municipality.save(update_fields=["name"])
-    grant_services.payments_approve(
-        grants=[accepted_grant], payment_date=dt.date(2024, 3, 1), by=caseworker
-    )
+    pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
 
 
 def test_the_payment_list_in_csv_has_the_formula_as_text(client, caseworker, paid_to_a_formula):
     client.force_login(caseworker)
-    response = client.get(reverse("reception:payments_export", args=["csv"]))
+    response = client.get(reverse("grants:payments_export", args=["csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8")), delimiter=";"))
     assert rows[0]["mottaker"] == "'" + FORMULA
     assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
@@ -38,7 +35,7 @@ def test_the_payment_list_in_csv_has_the_formula_as_text(client, caseworker, pai
 
 def test_the_payment_list_in_xlsx_has_the_formula_as_text(client, caseworker, paid_to_a_formula):
     client.force_login(caseworker)
-    response = client.get(reverse("reception:payments_export", args=["xlsx"]))
+    response = client.get(reverse("grants:payments_export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("mottaker") + 1)

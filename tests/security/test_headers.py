@@ -84,7 +84,7 @@ def test_pages_of_a_logged_in_person_are_not_stored(client, applicant):
 @pytest.mark.django_db
 def test_downloads_are_not_stored(client, caseworker):
     client.force_login(caseworker)
-    response = client.get(reverse("reception:payments_export", args=["csv"]))
+    response = client.get(reverse("grants:payments_export", args=["csv"]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
 
