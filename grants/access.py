@@ -20,6 +20,15 @@ def is_staff(user: User | None, grant: object = None) -> bool:
     return user is not None and user.is_authenticated and user.is_imdi_staff
 
 
+def is_second_administrator(user: User | None, reaction: object) -> bool:
+    """Decide a reaction to a breach: an administrator who did not propose it (four eyes)."""
+    return (
+        is_staff(user)
+        and user.is_administrator
+        and getattr(reaction, "proposed_by_id", None) != user.pk
+    )
+
+
 def can_sign(user: User | None, grant: Grant) -> bool:
     """Accept the grant letter, request a change: a signatory of the recipient."""
     return user is not None and is_signatory(user, grant.organisation)

@@ -12,8 +12,9 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from imdi_grants.audit.actions import register_statuses
 
-        from .models import GrantStatus, LetterStatus, PaymentStatus
+        from .models import GrantStatus, LetterStatus, PaymentStatus, ReactionStatus
 
         register_statuses(GrantStatus)
         register_statuses(LetterStatus)
         register_statuses(PaymentStatus)
+        register_statuses(ReactionStatus)

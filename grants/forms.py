@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from imdi_grants.lib.formfields import MoneyField
 from schemes.models import SchemeCode, SchemeYear
 
-from .models import Payment
+from .models import Payment, ReactionKind
 
 
 class AmendYearForm(forms.Form):
@@ -72,3 +72,21 @@ class BatchRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the list is rejected"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReactionProposeForm(forms.Form):
+    prefix = "re"
+
+    kind = forms.ChoiceField(
+        label=_("Reaction"), choices=ReactionKind.choices, widget=forms.RadioSelect
+    )
+    amount = MoneyField(label=_("Amount (NOK)"), required=True, min_value=1)
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Which condition was breached and how; stated in the letter."),
+    )
+
+
+class ReactionRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why rejected"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -265,6 +265,15 @@ class Payment(models.Model):
     term = models.CharField(_("term"), max_length=10, choices=TermKind.choices)
     due_on = models.DateField(_("planned payment date"))
     amount = models.DecimalField(_("amount (NOK)"), validators=[MinValueValidator(0)], **MONEY)
+    withheld = models.DecimalField(
+        _("withheld (NOK)"), default=0, validators=[MinValueValidator(0)], **MONEY
+    )
+    set_off = models.DecimalField(
+        _("set off against a reclaim (NOK)"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        **MONEY,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PLANNED
     )
@@ -300,6 +309,11 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.grant.case_number} {self.get_term_display()}: {self.amount}"
 
+    @property
+    def net(self) -> Decimal:
+        """What is paid out: the term, less what is withheld and what is set off."""
+        return self.amount - self.withheld - self.set_off
+
 
 class Repayment(models.Model):
     """An amount paid back to IMDi (tilbakebetaling), recorded against the grant's ledger."""
@@ -322,3 +336,69 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant.case_number}: {self.amount}"
+
+
+class ReactionKind(models.TextChoices):
+    WITHHOLDING = "withholding", _("Withholding")
+    RECLAIM = "reclaim", _("Reclaim")
+
+
+class ReactionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Decided")
+    REJECTED = "rejected", _("Rejected")
+
+
+def _reaction_letter_path(instance: Reaction, filename: str) -> str:
+    return f"reactions/{instance.grant_id}/{filename}"
+
+
+class Reaction(models.Model):
+    """A reaction to a breach of the grant's conditions: withholding (tilbakeholdelse) of
+    payments not yet made, or reclaim (tilbakekreving) of funds paid, wholly or partly. Proposed
+    by a caseworker with grounds and decided by an administrator (another person). For the
+    development grant the decision is an individual decision that may be appealed; its letter
+    says so."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="reactions")
+    kind = models.CharField(_("reaction"), max_length=12, choices=ReactionKind.choices)
+    amount = models.DecimalField(
+        _("amount (NOK)"), validators=[MinValueValidator(Decimal("1"))], **MONEY
+    )
+    grounds = models.TextField(_("grounds"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReactionStatus.choices,
+        default=ReactionStatus.PROPOSED,
+    )
+    due_on = models.DateField(_("to be paid back by"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rejected_reason = models.TextField(_("why rejected"), blank=True)
+    # The letter (krav / vedtak), rendered once after the decision.
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    sent_on = models.DateField(_("letter sent"), null=True, blank=True)
+    file = models.FileField(_("PDF"), upload_to=_reaction_letter_path, max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reaction to a breach of conditions")
+        verbose_name_plural = _("reactions to breaches of conditions")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grant.case_number}: {self.get_kind_display()} {self.amount}"
+
+    @property
+    def is_reclaim(self) -> bool:
+        return self.kind == ReactionKind.RECLAIM

@@ -31,6 +31,9 @@ class SchemeParts:
     #: A further rule on who may see the grant's case and letters (the development grant keeps
     #: out staff with a declared conflict of interest); None: the grant's own rule only.
     may_see: Callable[[Any, Grant], bool] | None = None
+    #: Whether a reaction to a breach (withholding, reclaim) is an individual decision that may
+    #: be appealed (the development grant: fvl § 2 b, AID the appeals body); its letter says so.
+    reactions_appealable: bool = False
 
 
 _schemes: dict[str, SchemeParts] = {}

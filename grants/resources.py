@@ -14,7 +14,9 @@ class PaymentResource(resources.ModelResource):
         attribute="organisation_number", column_name="organisasjonsnummer"
     )
     bank_account_number = fields.Field(attribute="bank_account_number", column_name="kontonummer")
-    amount = fields.Field(attribute="amount", column_name="beløp")
+    amount = fields.Field(attribute="net", column_name="beløp")
+    withheld = fields.Field(attribute="withheld", column_name="tilbakeholdt")
+    set_off = fields.Field(attribute="set_off", column_name="motregnet")
     payment_date = fields.Field(attribute="payment_date", column_name="utbetalingsdato")
     term = fields.Field(attribute="get_term_display", column_name="termin")
     batch = fields.Field(attribute="batch_id", column_name="utbetalingsliste")
@@ -33,6 +35,8 @@ class PaymentResource(resources.ModelResource):
             "organisation_number",
             "bank_account_number",
             "amount",
+            "withheld",
+            "set_off",
             "payment_date",
             "term",
             "batch",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 
 from imdi_grants.accounts.models import User
 
@@ -60,7 +60,11 @@ def batches(*, status: str) -> QuerySet[PaymentBatch]:
                 ).order_by("grant__case_number"),
             )
         )
-        .annotate(total=Sum("payments__amount"))
+        .annotate(
+            total=Sum(
+                F("payments__amount") - F("payments__withheld") - F("payments__set_off")
+            )
+        )
         .order_by("-payment_date", "-pk")
     )
 

@@ -43,6 +43,9 @@ from .models import (
     PaymentBatch,
     PaymentStatus,
     PlannedYear,
+    Reaction,
+    ReactionKind,
+    ReactionStatus,
     Repayment,
 )
 from .registry import grant_accepted_handlers, payment_blockers, scheme_parts
@@ -553,6 +556,8 @@ def payments_propose(*, payments: list[Payment], payment_date: dt.date, by: User
         payment.payment_date = payment_date
         payment.organisation_number = grant.organisation.organisation_number or ""
         payment.bank_account_number = grant.bank_account_number
+        # Motregning: what is owed back on the grant is taken from this term before it is paid.
+        payment.set_off = min(reclaim_outstanding(grant=grant), payment.amount - payment.withheld)
         PAYMENT_FLOW.move(
             payment,
             PaymentStatus.PROPOSED,
@@ -560,10 +565,18 @@ def payments_propose(*, payments: list[Payment], payment_date: dt.date, by: User
             action="imdi.grant.payment_proposed",
             organisation=grant.organisation,
             subject=grant,
-            fields=["batch", "payment_date", "organisation_number", "bank_account_number"],
+            fields=[
+                "batch",
+                "payment_date",
+                "organisation_number",
+                "bank_account_number",
+                "set_off",
+            ],
             data={
                 "term": payment.term,
                 "amount": str(payment.amount),
+                "withheld": str(payment.withheld),
+                "set_off": str(payment.set_off),
                 "payment_date": str(payment_date),
                 "batch": batch.pk,
             },
@@ -637,7 +650,7 @@ def payment_batch_reject(*, batch: PaymentBatch, by: User, reason: str) -> Payme
     for payment in batch.payments.select_for_update(of=("self",)).select_related(
         "grant__organisation"
     ):
-        payment.batch, payment.payment_date = None, None
+        payment.batch, payment.payment_date, payment.set_off = None, None, Decimal("0")
         PAYMENT_FLOW.move(
             payment,
             PaymentStatus.PLANNED,
@@ -645,7 +658,7 @@ def payment_batch_reject(*, batch: PaymentBatch, by: User, reason: str) -> Payme
             action="imdi.grant.payment_rejected",
             organisation=payment.grant.organisation,
             subject=payment.grant,
-            fields=["batch", "payment_date"],
+            fields=["batch", "payment_date", "set_off"],
             reason=reason.strip(),
             data={"term": payment.term, "batch": batch.pk},
         )
@@ -661,9 +674,7 @@ def repayment_record(
     """Record an amount paid back (tilbakebetaling); never more than was paid."""
     grant = lock(grant, *GRANT_RELATED)
     require_actor(access.is_staff(by))
-    paid = sum(
-        (p.amount for p in grant.payments.filter(status=PaymentStatus.APPROVED)), Decimal("0")
-    )
+    paid = sum((p.net for p in grant.payments.filter(status=PaymentStatus.APPROVED)), Decimal("0"))
     require(paid > 0, _("Nothing has been paid on this grant."))
     repaid = sum((r.amount for r in grant.repayments.all()), Decimal("0"))
     require(repaid + amount <= paid, _("The repayments cannot exceed the amount paid."))
@@ -679,3 +690,268 @@ def repayment_record(
         data={"amount": str(amount), "received_on": str(received_on)},
     )
     return repayment
+
+
+# --- Reactions to a breach of conditions: withholding and reclaim --------------------------------
+
+REACTION_FLOW = Workflow(
+    noun=_("The reaction"),
+    statuses=ReactionStatus,
+    transitions={
+        (ReactionStatus.PROPOSED, ReactionStatus.APPROVED): access.is_second_administrator,
+        (ReactionStatus.PROPOSED, ReactionStatus.REJECTED): access.is_second_administrator,
+    },
+)
+
+
+def grant_ledger(*, grant: Grant) -> dict[str, Decimal]:
+    """The grant's money in whole kroner: granted, paid out, withheld, reclaimed, set off against
+    payments, repaid, and what is still owed back."""
+    payments = list(grant.payments.all())
+    approved = [p for p in payments if p.status == PaymentStatus.APPROVED]
+    reclaimed = sum(
+        (
+            r.amount
+            for r in grant.reactions.filter(
+                kind=ReactionKind.RECLAIM, status=ReactionStatus.APPROVED
+            )
+        ),
+        Decimal("0"),
+    )
+    set_off = sum((p.set_off for p in approved), Decimal("0"))
+    repaid = sum((r.amount for r in grant.repayments.all()), Decimal("0"))
+    return {
+        "granted": grant.amount,
+        "paid": sum((p.net for p in approved), Decimal("0")),
+        "withheld": sum((p.withheld for p in payments), Decimal("0")),
+        "reclaimed": reclaimed,
+        "set_off": set_off,
+        "repaid": repaid,
+        "owed": reclaimed - set_off - repaid,
+    }
+
+
+def reclaim_outstanding(*, grant: Grant) -> Decimal:
+    """What is owed back and not yet covered by a repayment or a set-off (a term on a list
+    awaiting approval counts as covering its set-off)."""
+    pending = sum(
+        (p.set_off for p in grant.payments.filter(status=PaymentStatus.PROPOSED)), Decimal("0")
+    )
+    return max(grant_ledger(grant=grant)["owed"] - pending, Decimal("0"))
+
+
+@transaction.atomic
+def reaction_propose(
+    *, grant: Grant, kind: str, amount: Decimal, grounds: str, by: User
+) -> Reaction:
+    """A caseworker proposes to withhold payments not yet made, or to reclaim funds paid, wholly
+    or partly, with grounds; an administrator decides (``reaction_decide``)."""
+    require_actor(access.is_staff(by))
+    grant = lock(grant, *GRANT_RELATED)
+    require(
+        grant.status in (S.ACCEPTED, S.PAID),
+        _("Only an accepted grant can be withheld or reclaimed."),
+    )
+    require(bool(grounds.strip()), _("Give the grounds for the reaction."))
+    require(amount > 0, _("The amount must be more than 0 kr."))
+    if kind == ReactionKind.WITHHOLDING:
+        left = sum(
+            (p.amount - p.withheld for p in grant.payments.filter(status=PaymentStatus.PLANNED)),
+            Decimal("0"),
+        )
+        require(
+            amount <= left,
+            _("Only payments not yet on a payment list can be withheld: %(left)s kr.")
+            % {"left": f"{left:,.0f}".replace(",", "\u00a0")},
+        )
+    else:
+        ledger = grant_ledger(grant=grant)
+        proposed = sum(
+            (
+                r.amount
+                for r in grant.reactions.filter(
+                    kind=ReactionKind.RECLAIM, status=ReactionStatus.PROPOSED
+                )
+            ),
+            Decimal("0"),
+        )
+        room = ledger["paid"] - ledger["reclaimed"] - proposed
+        require(
+            amount <= room,
+            _("No more than has been paid out can be reclaimed: %(room)s kr.")
+            % {"room": f"{max(room, 0):,.0f}".replace(",", "\u00a0")},
+        )
+    reaction = Reaction.objects.create(
+        grant=grant, kind=kind, amount=amount, grounds=grounds.strip(), proposed_by=by
+    )
+    audit_log(
+        subject=grant,
+        action="imdi.grant.reaction_proposed",
+        actor=by,
+        organisation=grant.organisation,
+        reason=reaction.grounds,
+        new_status=reaction.status,
+        data={"kind": kind, "amount": str(amount), "reaction": reaction.pk},
+    )
+    return reaction
+
+
+def _withhold(grant: Grant, amount: Decimal) -> None:
+    """Take the withheld amount from the planned terms, the last term first."""
+    left = amount
+    for payment in (
+        grant.payments.select_for_update().filter(status=PaymentStatus.PLANNED).order_by("-due_on")
+    ):
+        take = min(left, payment.amount - payment.withheld)
+        if take > 0:
+            payment.withheld += take
+            payment.save(update_fields=["withheld"])
+            left -= take
+    require(left == 0, _("The planned payments changed; look at the grant again."), code="stale")
+
+
+def _reaction_deliver(reaction: Reaction) -> tuple:
+    from .tasks import reaction_letter_deliver
+
+    return (reaction_letter_deliver, reaction.pk)
+
+
+@transaction.atomic
+def reaction_decide(*, reaction: Reaction, by: User, approve: bool, reason: str = "") -> Reaction:
+    """An administrator other than the proposer decides the reaction. Approved: a withholding is
+    taken from the planned terms; a reclaim is owed by its due date and set off against the next
+    payment; the letter is rendered and sent after commit."""
+    reaction = lock(reaction, "grant__organisation", "grant__scheme_year__scheme")
+    grant = lock(reaction.grant, *GRANT_RELATED)
+    target = ReactionStatus.APPROVED if approve else ReactionStatus.REJECTED
+    REACTION_FLOW.check(reaction, target, by=by, seen=ReactionStatus.PROPOSED)
+    reaction.decided_by, reaction.decided_at = by, timezone.now()
+    fields = ["decided_by", "decided_at"]
+    follow_up = []
+    if approve:
+        if reaction.kind == ReactionKind.WITHHOLDING:
+            _withhold(grant, reaction.amount)
+        else:
+            reaction.due_on = today_in_oslo() + dt.timedelta(days=settings.RECLAIM_DAYS_TO_PAY)
+            fields.append("due_on")
+        reaction.language = grant.organisation.letter_language
+        reaction.signed_by = grant.scheme_year.budget_authority_name
+        reaction.signer_title = grant.scheme_year.budget_authority_title
+        require(
+            bool(reaction.signed_by.strip()),
+            _(
+                "No one with budget authority is named for %(year)s, so no letter can be issued; "
+                "an administrator must name the signer in the year's configuration."
+            )
+            % {"year": grant.scheme_year},
+        )
+        fields += ["language", "signed_by", "signer_title"]
+        follow_up.append(_reaction_deliver(reaction))
+    else:
+        require(bool(reason.strip()), _("Give the reason for rejecting the reaction."))
+        reaction.rejected_reason = reason.strip()
+        fields.append("rejected_reason")
+    REACTION_FLOW.move(
+        reaction,
+        target,
+        by=by,
+        action="imdi.grant.reaction_decided" if approve else "imdi.grant.reaction_rejected",
+        organisation=grant.organisation,
+        subject=grant,
+        fields=fields,
+        reason=reason.strip(),
+        seen=ReactionStatus.PROPOSED,
+        data={"kind": reaction.kind, "amount": str(reaction.amount), "reaction": reaction.pk},
+        follow_up=follow_up,
+    )
+    return reaction
+
+
+def reaction_letter_pdf(*, reaction: Reaction) -> bytes:
+    from weasyprint import HTML
+
+    grant = reaction.grant
+    try:
+        appealable = scheme_parts(scheme_code=grant.scheme_code).reactions_appealable
+    except LookupError:
+        appealable = False
+    with translation.override(reaction.language or grant.organisation.letter_language):
+        html = render_to_string(
+            "grants/reaction_letter.html",
+            {
+                "reaction": reaction,
+                "grant": grant,
+                "organisation": grant.organisation,
+                "scheme_year": grant.scheme_year,
+                "ledger": grant_ledger(grant=grant),
+                "appealable": appealable,
+                "account": settings.IMDI_REPAYMENT_ACCOUNT,
+            },
+        )
+    return HTML(string=html).write_pdf()
+
+
+@transaction.atomic
+def reaction_letter_send(*, reaction_id: int, on: dt.date | None = None) -> bool:
+    """Date the decided reaction's letter and queue its e-mail once."""
+    reaction = (
+        Reaction.objects.select_for_update(of=("self",))
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=reaction_id)
+    )
+    if reaction.sent_on is not None or reaction.status != ReactionStatus.APPROVED:
+        return False
+    reaction.sent_on = on or today_in_oslo()
+    reaction.save(update_fields=["sent_on"])
+    grant = reaction.grant
+    organisation_notify(
+        organisation=grant.organisation,
+        key=f"reaction:{reaction.pk}",
+        template="grants/email/reaction",
+        context={
+            "reaction": reaction,
+            "grant": grant,
+            "link": settings.PORTAL_BASE_URL + reverse("grants:grant_detail", args=[grant.pk]),
+        },
+    )
+    audit_log(
+        subject=grant,
+        action="imdi.grant.reaction_letter_sent",
+        actor=None,
+        organisation=grant.organisation,
+        data={"reaction": reaction.pk, "sent_on": str(reaction.sent_on)},
+    )
+    return True
+
+
+@transaction.atomic
+def reaction_letter_render(*, reaction_id: int) -> bool:
+    reaction = (
+        Reaction.objects.select_for_update(of=("self",))
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=reaction_id)
+    )
+    if reaction.rendered_at is not None or reaction.status != ReactionStatus.APPROVED:
+        return False
+    pdf = reaction_letter_pdf(reaction=reaction)
+    reaction.sha256 = hashlib.sha256(pdf).hexdigest()
+    case = reaction.grant.case_number.replace("/", "-")
+    reaction.file.save(f"{reaction.kind}-{case}-{reaction.pk}.pdf", ContentFile(pdf), save=False)
+    reaction.rendered_at = timezone.now()
+    reaction.save(update_fields=["file", "sha256", "rendered_at"])
+    return True
+
+
+def reaction_letters_sweep(*, now: dt.datetime | None = None) -> int:
+    """Deliver again decided reactions whose letter is not sent or rendered after some minutes."""
+    from .tasks import reaction_letter_deliver
+
+    before = (now or timezone.now()) - dt.timedelta(minutes=5)
+    stuck = Reaction.objects.filter(status=ReactionStatus.APPROVED, decided_at__lt=before).filter(
+        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
+    )
+    count = 0
+    for pk in stuck.values_list("pk", flat=True)[:200]:
+        reaction_letter_deliver.delay(pk)
+        count += 1
+    return count

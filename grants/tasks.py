@@ -31,3 +31,16 @@ def acceptance_reminders() -> None:
     from .reminders import acceptance_reminders_send
 
     acceptance_reminders_send()
+
+
+@shared_task(acks_late=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
+def reaction_letter_deliver(reaction_id: int) -> None:
+    """Send the decided reaction's letter (dating it), then render its PDF; each once."""
+    services.reaction_letter_send(reaction_id=reaction_id)
+    services.reaction_letter_render(reaction_id=reaction_id)
+
+
+@shared_task(acks_late=True)
+def reaction_letters_sweep() -> None:
+    """Every five minutes: reaction letters still not sent or rendered."""
+    services.reaction_letters_sweep()

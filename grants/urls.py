@@ -6,6 +6,9 @@ app_name = "grants"
 
 urlpatterns = [
     path("<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("<int:pk>/okonomi/", views.grant_money, name="grant_money"),
+    path("reaksjon/<int:pk>/avgjor/", views.reaction_decide, name="reaction_decide"),
+    path("reaksjon/<int:pk>.pdf", views.reaction_letter, name="reaction_letter"),
     path("ar/<int:pk>/endre/", views.scheme_year_amend, name="scheme_year_amend"),
     path("brev/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),
     path("utbetalinger/", views.payments, name="payments"),

@@ -18,8 +18,15 @@ from schemes.services import scheme_year_amend as scheme_year_amend_service
 
 from . import selectors, services
 from .access import get_letter_for_user, grants_visible_to, is_staff, may_see
-from .forms import AmendYearForm, BatchRejectForm, PaymentFilter, PaymentProposeForm
-from .models import BatchStatus, PaymentBatch
+from .forms import (
+    AmendYearForm,
+    BatchRejectForm,
+    PaymentFilter,
+    PaymentProposeForm,
+    ReactionProposeForm,
+    ReactionRejectForm,
+)
+from .models import BatchStatus, Grant, PaymentBatch, Reaction
 from .registry import scheme_parts
 from .resources import PaymentResource
 
@@ -208,3 +215,100 @@ def payments_export(request: HttpRequest, fmt: str) -> HttpResponse:
         data={"format": fmt, "rows": len(dataset), "batch": batch},
     )
     return dataset_response(dataset, fmt=fmt, filename="utbetalingsliste")
+
+
+def _visible_grant(request: HttpRequest, pk: int) -> Grant:
+    grant = (
+        grants_visible_to(request.user)
+        .select_related("organisation", "scheme_year__scheme")
+        .filter(pk=pk)
+        .first()
+    )
+    if grant is None or not may_see(request.user, grant):
+        raise Http404
+    return grant
+
+
+@login_required
+def grant_money(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grant's money: its account (granted, paid, withheld, reclaimed, set off, repaid, owed),
+    the terms, and the reactions to breaches; staff propose a withholding or a reclaim, and an
+    administrator other than the proposer decides it."""
+    grant = _visible_grant(request, pk)
+    staff = is_staff(request.user)
+    form = ReactionProposeForm(request.POST or None) if staff else None
+    if request.method == "POST":
+        if not staff:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.reaction_propose(grant=grant, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("The reaction is proposed; an administrator decides it.")
+                )
+                return redirect("grants:grant_money", pk=pk)
+    return render(
+        request,
+        "grants/grant_money.html",
+        {
+            "grant": grant,
+            "ledger": services.grant_ledger(grant=grant),
+            "payments": grant.payments.order_by("due_on"),
+            "reactions": grant.reactions.select_related("proposed_by", "decided_by"),
+            "repayments": grant.repayments.order_by("received_on"),
+            "form": form,
+            "reject_form": ReactionRejectForm(),
+            "is_staff": staff,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def reaction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    reaction = get_object_or_404(Reaction.objects.select_related("grant"), pk=pk)
+    _visible_grant(request, reaction.grant_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.reaction_decide(
+            reaction=reaction,
+            by=request.user,
+            approve=approve,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The reaction is decided; the letter is being made and sent.")
+            if approve
+            else _("The proposed reaction is rejected."),
+        )
+    return redirect("grants:grant_money", pk=reaction.grant_id)
+
+
+@login_required
+def reaction_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    reaction = get_object_or_404(Reaction, pk=pk)
+    grant = _visible_grant(request, reaction.grant_id)
+    if not reaction.file:
+        raise Http404
+    audit_log(
+        subject=grant,
+        action="imdi.security.reaction_letter_downloaded",
+        actor=request.user,
+        organisation=grant.organisation,
+        data={"reaction": reaction.pk},
+    )
+    return FileResponse(
+        reaction.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{reaction.kind}-{grant.case_number.replace('/', '-')}.pdf",
+    )

@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "applications.assessment.tasks.decision_letters_sweep",
         "schedule": 5 * 60,
     },
+    "grants-reaction-letters-sweep": {
+        "task": "grants.tasks.reaction_letters_sweep",
+        "schedule": 5 * 60,
+    },
     "grants-acceptance-reminders": {
         "task": "grants.tasks.acceptance_reminders",
         "schedule": 60 * 60,  # hourly; each reminder is queued once (unique key)
@@ -390,3 +394,7 @@ LOGGING = {
 PORTAL_NAME = "IMDi tilskudd"
 # Where links in e-mails point.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The account a reclaimed grant is paid back to (stated in the claim letter).
+IMDI_REPAYMENT_ACCOUNT = env.str("IMDI_REPAYMENT_ACCOUNT", default="76940512345")
+# Days from a reclaim letter to its due date.
+RECLAIM_DAYS_TO_PAY = env.int("RECLAIM_DAYS_TO_PAY", default=30)

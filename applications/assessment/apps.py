@@ -28,5 +28,6 @@ class AssessmentConfig(AppConfig):
                 letter_context=award_letter_context,
                 case_url=award_case_url,
                 may_see=may_see_grant,
+                reactions_appealable=True,
             ),
         )

@@ -62,6 +62,10 @@ ACTIONS = {
     "imdi.grant.payment_rejected": _("Payment list rejected: the payment is planned again"),
     "imdi.grant.paid": _("Grant paid in full"),
     "imdi.grant.repayment_recorded": _("Repayment recorded"),
+    "imdi.grant.reaction_proposed": _("Withholding or reclaim proposed"),
+    "imdi.grant.reaction_decided": _("Withholding or reclaim decided"),
+    "imdi.grant.reaction_rejected": _("Proposed withholding or reclaim rejected"),
+    "imdi.grant.reaction_letter_sent": _("Letter on withholding or reclaim sent"),
     # Reports
     "imdi.report.submitted": _("Report submitted"),
     "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),
@@ -80,6 +84,7 @@ ACTIONS = {
     "imdi.security.letter_downloaded": _("Grant letter downloaded"),
     "imdi.security.receipt_downloaded": _("Receipt downloaded"),
     "imdi.security.decision_letter_downloaded": _("Decision letter downloaded"),
+    "imdi.security.reaction_letter_downloaded": _("Letter on withholding or reclaim downloaded"),
     "imdi.security.queue_exported": _("Application queue exported"),
     "imdi.security.attachment_downloaded": _("Attachment downloaded"),
     "imdi.security.payments_exported": _("Payment list exported"),

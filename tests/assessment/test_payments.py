@@ -106,3 +106,64 @@ def test_the_payments_page_proposes_and_a_second_person_approves(
     assert spring.status == PaymentStatus.APPROVED and spring.approved_by == lead
     export = client.get(reverse("grants:payments_export", args=["csv"]), {"batch": batch.pk})
     assert accepted.case_number in export.content.decode()
+
+
+def test_a_reclaim_is_set_off_against_the_next_term_and_its_letter_may_be_appealed(
+    accepted, assessor_a, lead, applicant, administrator, settings
+):
+    from tests.grants.test_reactions import letter_text
+
+    spring, autumn = accepted.payments.order_by("due_on")
+    batch = grant_services.payments_propose(
+        payments=[spring], payment_date=dt.date(2025, 5, 15), by=assessor_a
+    )
+    grant_services.payment_batch_approve(batch=batch, by=lead)
+    with pytest.raises(DomainError):
+        grant_services.reaction_propose(
+            grant=accepted,
+            kind="reclaim",
+            amount=Decimal("175002"),
+            grounds="Mer enn utbetalt.",
+            by=assessor_a,
+        )
+    reclaim = grant_services.reaction_propose(
+        grant=accepted,
+        kind="reclaim",
+        amount=Decimal("50000"),
+        grounds="Midlene ble brukt til ordinær drift av voksenopplæringen.",
+        by=assessor_a,
+    )
+    grant_services.reaction_decide(reaction=reclaim, by=administrator, approve=True)
+    reclaim.refresh_from_db()
+    assert grant_services.grant_ledger(grant=accepted)["owed"] == Decimal("50000")
+    text = letter_text(reclaim)
+    assert "50 000" in text and settings.IMDI_REPAYMENT_ACCOUNT in text
+    assert reclaim.due_on.strftime("%Y") in text
+    assert "tre uker" in text and "Arbeids- og inkluderingsdepartementet" in text
+
+    status_report = accepted.reports.get(kind="status")
+    reporting.report_save(
+        report=status_report,
+        by=applicant,
+        fields={"participants": 14, "income": Decimal(175001), "expenses": Decimal(90000)},
+        activities={},
+    )
+    reporting.report_submit(report=status_report, by=applicant)
+    reporting.report_review(report=status_report, by=lead, approve=True)
+    batch = grant_services.payments_propose(
+        payments=[autumn], payment_date=dt.date(2025, 10, 15), by=assessor_a
+    )
+    autumn.refresh_from_db()
+    assert (autumn.set_off, autumn.net) == (Decimal("50000"), Decimal("125000"))
+    assert grant_services.reclaim_outstanding(grant=accepted) == 0, "not set off twice"
+    grant_services.payment_batch_approve(batch=batch, by=lead)
+    ledger = grant_services.grant_ledger(grant=accepted)
+    assert ledger == {
+        "granted": Decimal("350001"),
+        "paid": Decimal("300001"),
+        "withheld": Decimal("0"),
+        "reclaimed": Decimal("50000"),
+        "set_off": Decimal("50000"),
+        "repaid": Decimal("0"),
+        "owed": Decimal("0"),
+    }

@@ -42,6 +42,7 @@ def municipal_pages(c: Cases) -> list[str]:
         f"/integreringsmottak/{c.grant_offer}/akseptbrev/",
         f"/rapporter/{c.open_report}/",
         f"/rapporter/{c.report}/",
+        f"/tilskudd/{c.grant}/okonomi/",
         f"/organisasjoner/{c.organisation.pk}/",
         "/accounts/2fa/",
     ]
@@ -58,6 +59,7 @@ def staff_pages(c: Cases) -> list[str]:
         "/integreringsmottak/avtaler/",
         f"/integreringsmottak/avtaler/{c.agreement}/",
         "/integreringsmottak/tilbud/",
+        f"/tilskudd/{c.grant}/okonomi/",
         "/tilskudd/utbetalinger/",
         f"/rapporter/{c.report}/",
         f"/rapporter/{c.open_report}/",

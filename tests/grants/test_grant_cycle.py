@@ -128,6 +128,8 @@ def test_the_payment_list_exports_what_the_finance_system_needs(
         "organisasjonsnummer",
         "kontonummer",
         "beløp",
+        "tilbakeholdt",
+        "motregnet",
         "utbetalingsdato",
         "termin",
         "utbetalingsliste",
@@ -139,7 +141,8 @@ def test_the_payment_list_exports_what_the_finance_system_needs(
     assert row[2] == (accepted_grant.organisation.organisation_number or "")
     assert row[3] == "15031234562"
     assert Decimal(row[4]) == Decimal("1284600")
-    assert (row[8], row[9]) == ("671", "62")
+    assert (Decimal(row[5]), Decimal(row[6])) == (0, 0)
+    assert (row[10], row[11]) == ("671", "62")
     workbook = openpyxl.load_workbook(io.BytesIO(dataset.xlsx))
     assert workbook.active["A2"].value == accepted_grant.case_number
 

@@ -19,6 +19,7 @@ PDF_TEMPLATES = {
     "development/receipt.html",
     "assessment/letters/award.html",
     "assessment/letters/decision.html",
+    "grants/reaction_letter.html",
 }
 
 
