@@ -61,9 +61,7 @@ def batches(*, status: str) -> QuerySet[PaymentBatch]:
             )
         )
         .annotate(
-            total=Sum(
-                F("payments__amount") - F("payments__withheld") - F("payments__set_off")
-            )
+            total=Sum(F("payments__amount") - F("payments__withheld") - F("payments__set_off"))
         )
         .order_by("-payment_date", "-pk")
     )
