@@ -45,7 +45,7 @@ def test_withholding_is_held_back_from_the_term_in_whole_kroner(
     settings.MEDIA_ROOT = tmp_path
     accepted_grant.scheme_year.budget_authority_name = "Hanne Hansen"
     accepted_grant.scheme_year.save(update_fields=["budget_authority_name"])
-    with pytest.raises(DomainError, match="1 284 600|1\xa0284\xa0600"):
+    with pytest.raises(DomainError, match="1\xa0284\xa0600"):
         services.reaction_propose(
             grant=accepted_grant,
             kind="withholding",
