@@ -347,6 +347,7 @@ class ReactionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Decided")
     REJECTED = "rejected", _("Rejected")
+    REVERSED = "reversed", _("Reversed on appeal")
 
 
 def _reaction_letter_path(instance: Reaction, filename: str) -> str:
@@ -387,6 +388,12 @@ class Reaction(models.Model):
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     sent_on = models.DateField(_("letter sent"), null=True, blank=True)
+    opened_on = models.DateField(
+        _("letter first opened by the recipient"),
+        null=True,
+        blank=True,
+        help_text=_("The day the letter reached the recipient, for the appeal deadline."),
+    )
     file = models.FileField(_("PDF"), upload_to=_reaction_letter_path, max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)

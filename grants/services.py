@@ -700,6 +700,8 @@ REACTION_FLOW = Workflow(
     transitions={
         (ReactionStatus.PROPOSED, ReactionStatus.APPROVED): access.is_second_administrator,
         (ReactionStatus.PROPOSED, ReactionStatus.REJECTED): access.is_second_administrator,
+        # Reversed on appeal, by IMDi or by the appeals body.
+        (ReactionStatus.APPROVED, ReactionStatus.REVERSED): access.is_staff,
     },
 )
 
@@ -955,3 +957,44 @@ def reaction_letters_sweep(*, now: dt.datetime | None = None) -> int:
         reaction_letter_deliver.delay(pk)
         count += 1
     return count
+
+
+@transaction.atomic
+def reaction_reverse(*, reaction: Reaction, by: User, reason: str) -> Reaction:
+    """A decided reaction reversed on appeal: what is still withheld from planned terms is
+    released, and a reclaim is no longer owed (what was already set off or repaid shows on the
+    grant's account as owed to the recipient)."""
+    reaction = lock(reaction, "grant__organisation")
+    grant = lock(reaction.grant, *GRANT_RELATED)
+    REACTION_FLOW.check(reaction, ReactionStatus.REVERSED, by=by, seen=ReactionStatus.APPROVED)
+    if reaction.kind == ReactionKind.WITHHOLDING:
+        left = reaction.amount
+        for payment in (
+            grant.payments.select_for_update()
+            .filter(status=PaymentStatus.PLANNED, withheld__gt=0)
+            .order_by("due_on")
+        ):
+            give = min(left, payment.withheld)
+            payment.withheld -= give
+            payment.save(update_fields=["withheld"])
+            left -= give
+    REACTION_FLOW.move(
+        reaction,
+        ReactionStatus.REVERSED,
+        by=by,
+        action="imdi.grant.reaction_reversed",
+        organisation=grant.organisation,
+        subject=grant,
+        reason=reason,
+        seen=ReactionStatus.APPROVED,
+        data={"kind": reaction.kind, "amount": str(reaction.amount), "reaction": reaction.pk},
+    )
+    return reaction
+
+
+def reaction_letter_opened(*, reaction: Reaction, by: User) -> None:
+    """The first time a member of the recipient opens the letter, it has reached them."""
+    if reaction.opened_on is None and not by.is_imdi_staff:
+        Reaction.objects.filter(pk=reaction.pk, opened_on__isnull=True).update(
+            opened_on=today_in_oslo()
+        )

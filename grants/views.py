@@ -299,6 +299,7 @@ def reaction_letter(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _visible_grant(request, reaction.grant_id)
     if not reaction.file:
         raise Http404
+    services.reaction_letter_opened(reaction=reaction, by=request.user)
     audit_log(
         subject=grant,
         action="imdi.security.reaction_letter_downloaded",

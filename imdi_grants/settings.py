@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "applications.development",
     "applications.reception",
     "applications.assessment",
+    "applications.appeals",
     "reporting",
     "imdi_grants.demo",
 ]

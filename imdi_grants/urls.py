@@ -22,6 +22,7 @@ urlpatterns = [
     path("rapporter/", include("reporting.urls")),
     path("soknader/", include("applications.development.urls")),
     path("vurdering/", include("applications.assessment.urls")),
+    path("klager/", include("applications.appeals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -94,7 +94,7 @@ def decision_letter_pdf(*, letter: DecisionLetter) -> bytes:
     from weasyprint import HTML
 
     decision = letter.decision
-    application = decision.application
+    application = decision.case
     with translation.override(letter.language):
         html = render_to_string(
             "assessment/letters/decision.html",

@@ -286,8 +286,22 @@ class Decision(models.Model):
     dismissal gets a ``DecisionLetter``."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="decision"
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+        help_text=_("Empty once the decision is reversed: see the case it was made in."),
     )
+    reversed_from = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_decisions",
+        verbose_name=_("reversed decision in"),
+    )
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
     kind = models.CharField(_("decision"), max_length=10, choices=DecisionKind.choices)
     amount = models.DecimalField(
         _("amount for the first year (NOK)"), null=True, blank=True, **MONEY
@@ -321,9 +335,14 @@ class Decision(models.Model):
     def is_award(self) -> bool:
         return self.kind == DecisionKind.AWARD
 
+    @property
+    def case(self) -> Application:
+        """The application decided, also after the decision was reversed."""
+        return self.application or self.reversed_from
+
 
 def _letter_path(instance: DecisionLetter, filename: str) -> str:
-    return f"decisions/{instance.decision.application_id}/{filename}"
+    return f"decisions/{instance.decision.case.pk}/{filename}"
 
 
 class DecisionLetter(models.Model):
@@ -336,6 +355,12 @@ class DecisionLetter(models.Model):
     signed_by = models.CharField(_("signed by"), max_length=200)
     signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     sent_on = models.DateField(_("sent"), null=True, blank=True)
+    opened_on = models.DateField(
+        _("first opened by the recipient"),
+        null=True,
+        blank=True,
+        help_text=_("The day the letter reached the recipient, for the appeal deadline."),
+    )
     file = models.FileField(_("PDF"), upload_to=_letter_path, max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -810,7 +810,7 @@ def decision_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
         return False
     letter.sent_on = on or today_in_oslo()
     letter.save(update_fields=["sent_on"])
-    application = letter.decision.application
+    application = letter.decision.case
     organisation_notify(
         organisation=application.organisation,
         key=f"decision-letter:{letter.pk}",
@@ -846,7 +846,7 @@ def decision_letter_render(*, letter_id: int) -> bool:
         return False
     pdf = decision_letter_pdf(letter=letter)
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    case = letter.decision.application.case_number.replace("/", "-")
+    case = letter.decision.case.case_number.replace("/", "-")
     letter.file.save(f"vedtak-{case}.pdf", ContentFile(pdf), save=False)
     letter.rendered_at = timezone.now()
     letter.save(update_fields=["file", "sha256", "rendered_at"])
@@ -866,3 +866,45 @@ def decision_letters_sweep(*, now: dt.datetime | None = None) -> int:
         decision_letter_deliver.delay(pk)
         count += 1
     return count
+
+
+@transaction.atomic
+def dismissal_reverse(*, decision: Decision, by: User, reason: str) -> Application:
+    """A dismissal reversed on appeal: the decision is kept, detached from the case (its letter
+    stays what it was), and the application goes back to assessment for a new decision."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    require(
+        decision.kind == DecisionKind.DISMISSAL and decision.application_id is not None,
+        _("Only a dismissal in force can be reversed."),
+        code="stale",
+    )
+    application = lock(decision.application, *RELATED)
+    APPLICATION_FLOW.check(application, Status.IN_ASSESSMENT, by=by)
+    decision.reversed_from, decision.reversed_at = application, timezone.now()
+    decision.application = None
+    decision.save(update_fields=["application", "reversed_from", "reversed_at"])
+    application.decision_released_at = None
+    APPLICATION_FLOW.move(
+        application,
+        Status.IN_ASSESSMENT,
+        by=by,
+        action="imdi.assessment.dismissal_reversed",
+        organisation=application.organisation,
+        fields=["updated_at", "decision_released_at"],
+        reason=reason,
+    )
+    return application
+
+
+def decision_letter_opened(*, letter: DecisionLetter, by: User) -> None:
+    """The first time a member of the organisation opens the letter, it has reached them: the
+    appeal deadline runs from that day."""
+    application = letter.decision.case
+    if (
+        letter.opened_on is None
+        and not by.is_imdi_staff
+        and application_access.can_view(by, application)
+    ):
+        DecisionLetter.objects.filter(pk=letter.pk, opened_on__isnull=True).update(
+            opened_on=today_in_oslo()
+        )

@@ -639,6 +639,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter = getattr(decision, "letter", None) if decision else None
     if letter is None or not letter.file:
         raise Http404
+    services.decision_letter_opened(letter=letter, by=request.user)
     audit_log(
         subject=application,
         action="imdi.security.decision_letter_downloaded",

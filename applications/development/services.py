@@ -67,6 +67,8 @@ APPLICATION_FLOW = Workflow(
         (Status.SUBMITTED, Status.IN_ASSESSMENT): access.is_impartial,
         (Status.SUBMITTED, Status.DISMISSED): access.is_impartial,
         (Status.IN_ASSESSMENT, Status.DISMISSED): access.is_impartial,
+        # A dismissal reversed on appeal (by IMDi, or by AID) sends the case back to assessment.
+        (Status.DISMISSED, Status.IN_ASSESSMENT): access.is_impartial,
         # The decision on the merits: award (tilsagn) or refusal (avslag).
         (Status.IN_ASSESSMENT, Status.AWARDED): access.can_decide,
         (Status.IN_ASSESSMENT, Status.REFUSED): access.can_decide,

@@ -36,6 +36,7 @@ ACTIONS = {
     "imdi.assessment.allocation_finalised": _("Allocation of the focus area made final"),
     "imdi.assessment.budget_moved": _("Funds moved between focus areas"),
     "imdi.assessment.decision_letter_sent": _("Decision letter sent"),
+    "imdi.assessment.dismissal_reversed": _("Dismissal reversed: back to assessment"),
     # The integration reception grant
     "imdi.reception.agreement_registered": _("Integration reception agreement registered"),
     "imdi.reception.places_changed": _("Number of places changed"),
@@ -66,6 +67,12 @@ ACTIONS = {
     "imdi.grant.reaction_decided": _("Withholding or reclaim decided"),
     "imdi.grant.reaction_rejected": _("Proposed withholding or reclaim rejected"),
     "imdi.grant.reaction_letter_sent": _("Letter on withholding or reclaim sent"),
+    "imdi.grant.reaction_reversed": _("Withholding or reclaim reversed on appeal"),
+    # Appeals (applications/appeals/services.py)
+    "imdi.appeal.lodged": _("Appeal lodged"),
+    "imdi.appeal.reversed": _("Appeal upheld by IMDi: the decision is reversed"),
+    "imdi.appeal.forwarded": _("Appeal sent to the Ministry (AID)"),
+    "imdi.appeal.decided": _("The Ministry's (AID) decision on the appeal recorded"),
     # Reports
     "imdi.report.submitted": _("Report submitted"),
     "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),

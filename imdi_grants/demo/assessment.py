@@ -758,4 +758,34 @@ def demo_round_load(*, today: dt.date | None = None) -> DemoRound | None:
     for number in sorted(decided):
         assessment.allocation_finalise(focus_area=areas[number], by=lead)
         assessment.decisions_send(focus_area=areas[number], by=lead)
+    _appeal_the_dismissal(scheme_year)
     return DemoRound(scheme_year=scheme_year, created=True, by_status=_by_status(scheme_year))
+
+
+def _appeal_the_dismissal(scheme_year: SchemeYear) -> None:
+    """Bergen appeals its dismissal, so the appeal pages have a case to show."""
+    from applications.appeals.services import appeal_lodge
+    from applications.assessment.models import Decision, DecisionLetter
+
+    decision = Decision.objects.filter(
+        kind="dismissal", application__scheme_year=scheme_year
+    ).first()
+    if decision is None:
+        return
+    letter = decision.letter
+    if letter.sent_on is None:
+        assessment.decision_letter_send(letter_id=letter.pk)
+    DecisionLetter.objects.filter(pk=letter.pk).update(opened_on=today_in_oslo())
+    decision.refresh_from_db()
+    organisation = decision.application.organisation
+    signatory = User.objects.filter(
+        memberships__organisation=organisation, memberships__role=MembershipRole.SIGNATORY
+    ).first()
+    appeal_lodge(
+        by=signatory,
+        decision=decision,
+        text=(
+            "Vi klager på avvisningen. Søknaden ble godkjent av kommunedirektøren i portalen; "
+            "vedlagt er delegasjonsvedtaket som viser fullmakten."
+        ),
+    )

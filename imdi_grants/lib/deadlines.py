@@ -47,3 +47,21 @@ def reminder_due(deadline: dt.date, *, today: dt.date) -> int | None:
     """Which reminder (days before the deadline; -1 the day after) is due ``today``, if any."""
     days = (deadline - today).days
     return days if days in REMINDER_DAYS_BEFORE else None
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Not a Saturday, Sunday or Norwegian public holiday (the ``holidays`` package)."""
+    import holidays
+
+    return day.weekday() < 5 and day not in holidays.country_holidays("NO", years=day.year)
+
+
+def appeal_deadline(received_on: dt.date, *, weeks: int = 3) -> dt.date:
+    """The last day to appeal a decision received on ``received_on`` (fvl § 29: three weeks,
+    counted under fvl § 30 with the Courts Act §§ 148–149): the period ends on the same weekday
+    ``weeks`` later, and a last day on a Saturday, Sunday or public holiday moves to the next
+    working day."""
+    day = received_on + dt.timedelta(weeks=weeks)
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day

@@ -43,6 +43,7 @@ def municipal_pages(c: Cases) -> list[str]:
         f"/rapporter/{c.open_report}/",
         f"/rapporter/{c.report}/",
         f"/tilskudd/{c.grant}/okonomi/",
+        "/klager/",
         f"/organisasjoner/{c.organisation.pk}/",
         "/accounts/2fa/",
     ]
@@ -68,6 +69,8 @@ def staff_pages(c: Cases) -> list[str]:
         f"/organisasjoner/{c.organisation.pk}/",
         f"/organisasjoner/{c.organisation.pk}/inviter/",
         *assessment_pages("caseworker@imdi.example"),
+        "/klager/",
+        *(f"/klager/{pk}/" for pk in _appeals()),
     ]
 
 
@@ -130,6 +133,12 @@ def assessment_pages(email: str) -> list[str]:
         f"/soknader/{undeclared}/habilitet/",
         f"/vurdering/ramme/{area.scheme_year_id}/",
     ]
+
+
+def _appeals() -> list[int]:
+    from applications.appeals.models import Appeal
+
+    return list(Appeal.objects.values_list("pk", flat=True)[:1])
 
 
 def lead_pages(c: Cases) -> list[str]:

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from stdnum.no import kontonr
 
+from applications.appeals.models import Appeal
 from applications.assessment.models import (
     AreaAllocation,
     Assessment,
@@ -48,6 +49,7 @@ COUNTED = (
     GrantLetter,
     AreaAllocation,
     AuditEntry,
+    Appeal,
 )
 
 
@@ -174,3 +176,9 @@ def test_the_demo_round_is_refused_outside_demo_mode(db, settings):
     settings.DEMO_MODE = False
     with pytest.raises(RuntimeError):
         demo_round_load()
+
+
+def test_the_dismissal_is_under_appeal(demo):
+    appeal = Appeal.objects.get()
+    assert appeal.decision.kind == "dismissal" and appeal.status == "lodged"
+    assert not appeal.is_late

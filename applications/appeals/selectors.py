@@ -1,0 +1,52 @@
+"""Reads of appeals."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from applications.assessment.models import Decision, DecisionKind
+from grants.models import Reaction, ReactionStatus
+from imdi_grants.accounts.models import Organisation, User
+
+from .models import Appeal
+
+
+def appeals_for(*, user: User, status: str = "", late: bool = False) -> QuerySet[Appeal]:
+    """Every appeal for staff; an organisation's users see their organisations' appeals."""
+    qs = Appeal.objects.select_related(
+        "organisation", "decision__application", "decision__reversed_from", "reaction__grant"
+    )
+    if not user.is_imdi_staff:
+        qs = qs.filter(organisation__memberships__user=user).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    if late:
+        qs = qs.filter(is_late=True)
+    return qs.order_by("-lodged_at", "-pk")
+
+
+def appealable_for(*, user: User) -> dict[str, list]:
+    """The decisions the user's organisations may appeal: dismissals and decided reactions of
+    the development grant whose letters are sent and that are not already under appeal."""
+    organisations = Organisation.objects.filter(memberships__user=user)
+    open_appeals = Q(appeals__status__in=["lodged", "forwarded"])
+    dismissals = (
+        Decision.objects.filter(
+            kind=DecisionKind.DISMISSAL,
+            application__organisation__in=organisations,
+            letter__sent_on__isnull=False,
+        )
+        .exclude(open_appeals)
+        .select_related("application", "letter")
+    )
+    reactions = (
+        Reaction.objects.filter(
+            status=ReactionStatus.APPROVED,
+            grant__organisation__in=organisations,
+            grant__scheme_year__scheme__code="development",
+            sent_on__isnull=False,
+        )
+        .exclude(open_appeals)
+        .select_related("grant")
+    )
+    return {"dismissals": list(dismissals), "reactions": list(reactions)}
