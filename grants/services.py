@@ -9,11 +9,9 @@ repayments. Every service checks its own access rule on ``by``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +22,7 @@ from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
+from imdi_grants.lib.pdfs import pdf_store
 from imdi_grants.lib.tasks import enqueue
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor, system
 from imdi_grants.outbox.services import organisation_notify
@@ -318,15 +317,11 @@ def grant_letter_render(*, letter_id: int) -> bool:
     )
     if letter.rendered_at is not None:
         return False
-    pdf = grant_letter_pdf(letter=letter)
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.file.save(
-        f"{letter.grant.case_number.replace('/', '-')}-v{letter.version}.pdf",
-        ContentFile(pdf),
-        save=False,
+    pdf_store(
+        letter,
+        grant_letter_pdf(letter=letter),
+        filename=f"{letter.grant.case_number}-v{letter.version}.pdf",
     )
-    letter.rendered_at = timezone.now()
-    letter.save(update_fields=["file", "sha256", "rendered_at"])
     return True
 
 
@@ -935,12 +930,11 @@ def reaction_letter_render(*, reaction_id: int) -> bool:
     )
     if reaction.rendered_at is not None or reaction.status != ReactionStatus.APPROVED:
         return False
-    pdf = reaction_letter_pdf(reaction=reaction)
-    reaction.sha256 = hashlib.sha256(pdf).hexdigest()
-    case = reaction.grant.case_number.replace("/", "-")
-    reaction.file.save(f"{reaction.kind}-{case}-{reaction.pk}.pdf", ContentFile(pdf), save=False)
-    reaction.rendered_at = timezone.now()
-    reaction.save(update_fields=["file", "sha256", "rendered_at"])
+    pdf_store(
+        reaction,
+        reaction_letter_pdf(reaction=reaction),
+        filename=f"{reaction.kind}-{reaction.grant.case_number}-{reaction.pk}.pdf",
+    )
     return True
 
 

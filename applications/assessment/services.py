@@ -14,12 +14,10 @@ frame, also under concurrent awards (the scheme year's row is locked while the t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +31,7 @@ from grants.services import grant_create, grant_letter_issue, payment_plan_set
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
+from imdi_grants.lib.pdfs import pdf_store
 from imdi_grants.lib.tasks import enqueue
 from imdi_grants.lib.workflow import DomainError, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
@@ -844,12 +843,11 @@ def decision_letter_render(*, letter_id: int) -> bool:
     )
     if letter.rendered_at is not None:
         return False
-    pdf = decision_letter_pdf(letter=letter)
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    case = letter.decision.case.case_number.replace("/", "-")
-    letter.file.save(f"vedtak-{case}.pdf", ContentFile(pdf), save=False)
-    letter.rendered_at = timezone.now()
-    letter.save(update_fields=["file", "sha256", "rendered_at"])
+    pdf_store(
+        letter,
+        decision_letter_pdf(letter=letter),
+        filename=f"vedtak-{letter.decision.case.case_number}.pdf",
+    )
     return True
 
 

@@ -20,6 +20,7 @@ PDF_TEMPLATES = {
     "assessment/letters/award.html",
     "assessment/letters/decision.html",
     "grants/reaction_letter.html",
+    "letters/base.html",
 }
 
 
