@@ -12,15 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imdi_grants.settings")
 
 app = Celery("imdi_grants")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(
-    [
-        "imdi_grants.accounts",
-        "imdi_grants.audit",
-        "imdi_grants.outbox",
-        "schemes",
-        "grants",
-        "applications.development",
-        "applications.reception",
-        "reporting",
-    ]
-)
+# Every installed app's tasks.py (the Django fixup reads INSTALLED_APPS), so a new app's tasks
+# reach the worker without being listed here.
+app.autodiscover_tasks()

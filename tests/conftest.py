@@ -101,5 +101,6 @@ def celery_worker_on_redis(transactional_db, settings):
 
     assert not app.conf.task_always_eager, "the test settings must use the Redis broker"
     app.control.purge()  # messages left by earlier tests point at rows that are gone
+    app.loader.import_default_modules()  # every app's tasks.py, before the worker lists them
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker

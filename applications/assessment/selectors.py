@@ -358,3 +358,25 @@ def applications_to_score(*, user: User) -> QuerySet[Application]:
         .select_related("organisation", "focus_area")
         .order_by("submitted_at", "pk")
     )
+
+
+def unscored_assignments() -> QuerySet[Assignment]:
+    """Every assignment to an application in assessment whose assessor has not submitted a
+    score, grouped by assessor (for the weekly reminders); staff with a declared conflict are
+    never assigned."""
+    return (
+        Assignment.objects.filter(
+            application__status=Status.IN_ASSESSMENT, assessor__is_active=True
+        )
+        .exclude(
+            Exists(
+                Score.objects.filter(
+                    application=OuterRef("application"),
+                    assessor=OuterRef("assessor"),
+                    submitted_at__isnull=False,
+                )
+            )
+        )
+        .select_related("assessor", "application__organisation")
+        .order_by("assessor_id", "application__submitted_at")
+    )

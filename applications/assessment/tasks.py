@@ -17,3 +17,11 @@ def decision_letter_deliver(letter_id: int) -> None:
 def decision_letters_sweep() -> None:
     """Every five minutes: deliver decision letters still not sent or rendered."""
     services.decision_letters_sweep()
+
+
+@shared_task(acks_late=True)
+def assessor_reminders() -> None:
+    """Hourly: on Mondays, each assessor's weekly reminder of what is left to score (once)."""
+    from .reminders import assessor_reminders_send
+
+    assessor_reminders_send()
