@@ -39,6 +39,7 @@ class SchemeParts:
 _schemes: dict[str, SchemeParts] = {}
 _accepted: list[Callable[[Grant], object]] = []
 _payment_checks: list[Callable[[list[Payment]], dict[int, list[str]]]] = []
+_close_checks: list[Callable[[Grant], list[str]]] = []
 
 
 def scheme_register(*, scheme_code: str, parts: SchemeParts) -> None:
@@ -76,3 +77,14 @@ def payment_blockers(payments: list[Payment]) -> dict[int, list[str]]:
         for pk, reasons in handler(payments).items():
             found.setdefault(pk, []).extend(reasons)
     return found
+
+
+def on_close_check(handler: Callable[[Grant], list[str]]) -> None:
+    """``handler(grant)`` names what keeps a grant open (a report not approved, an appeal being
+    handled); an empty list lets it close."""
+    if handler not in _close_checks:
+        _close_checks.append(handler)
+
+
+def close_blockers(grant: Grant) -> list[str]:
+    return [reason for handler in _close_checks for reason in handler(grant)]

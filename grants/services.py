@@ -33,6 +33,7 @@ from . import access
 from .models import (
     BatchStatus,
     CaseNumberSequence,
+    ClosingLetter,
     Grant,
     GrantLetter,
     GrantStatus,
@@ -47,7 +48,7 @@ from .models import (
     ReactionStatus,
     Repayment,
 )
-from .registry import grant_accepted_handlers, payment_blockers, scheme_parts
+from .registry import close_blockers, grant_accepted_handlers, payment_blockers, scheme_parts
 
 S = GrantStatus
 
@@ -60,6 +61,9 @@ GRANT_FLOW = Workflow(
         (S.LETTER_ISSUED, S.LAPSED): system,
         (S.LAPSED, S.LETTER_ISSUED): access.is_staff,
         (S.ACCEPTED, S.PAID): access.is_staff,
+        # Closed when every report is approved and every payment and reclaim is settled.
+        (S.ACCEPTED, S.CLOSED): access.is_staff,
+        (S.PAID, S.CLOSED): access.is_staff,
     },
 )
 
@@ -669,6 +673,7 @@ def repayment_record(
     """Record an amount paid back (tilbakebetaling); never more than was paid."""
     grant = lock(grant, *GRANT_RELATED)
     require_actor(access.is_staff(by))
+    require(grant.status != S.CLOSED, _("The grant is closed."), code="stale")
     paid = sum((p.net for p in grant.payments.filter(status=PaymentStatus.APPROVED)), Decimal("0"))
     require(paid > 0, _("Nothing has been paid on this grant."))
     repaid = sum((r.amount for r in grant.repayments.all()), Decimal("0"))
@@ -992,3 +997,123 @@ def reaction_letter_opened(*, reaction: Reaction, by: User) -> None:
         Reaction.objects.filter(pk=reaction.pk, opened_on__isnull=True).update(
             opened_on=today_in_oslo()
         )
+
+
+# --- Closing ------------------------------------------------------------------------------------
+
+
+def grant_closing_problems(*, grant: Grant) -> list[str]:
+    """What keeps a grant open: terms still to pay, a reaction being decided, money still owed
+    back, and what the other apps name (reports not approved, appeals being handled)."""
+    problems = []
+    if grant.status not in (S.ACCEPTED, S.PAID):
+        problems.append(str(_("Only an accepted grant can be closed.")))
+    open_terms = [
+        p
+        for p in grant.payments.exclude(status=PaymentStatus.APPROVED)
+        if p.status == PaymentStatus.PROPOSED or p.net > 0
+    ]
+    if open_terms:
+        problems.append(str(_("%(count)s terms are not paid yet.") % {"count": len(open_terms)}))
+    if grant.reactions.filter(status=ReactionStatus.PROPOSED).exists():
+        problems.append(str(_("A proposed withholding or reclaim is not decided yet.")))
+    owed = grant_ledger(grant=grant)["owed"]
+    if owed > 0:
+        problems.append(
+            str(
+                _("%(amount)s kr is still owed back.")
+                % {"amount": f"{owed:,.0f}".replace(",", "\u00a0")}
+            )
+        )
+    return problems + close_blockers(grant)
+
+
+def _closing_deliver(letter: ClosingLetter) -> tuple:
+    from .tasks import closing_letter_deliver
+
+    return (closing_letter_deliver, letter.pk)
+
+
+@transaction.atomic
+def grant_close(*, grant: Grant, by: User) -> Grant:
+    """Close the grant: every report approved, every payment and reclaim settled. The case is
+    read-only from now on; a closing letter is rendered and sent after commit."""
+    grant = lock(grant, *GRANT_RELATED)
+    GRANT_FLOW.check(grant, S.CLOSED, by=by)
+    problems = grant_closing_problems(grant=grant)
+    require(not problems, " ".join(problems))
+    require(
+        bool(grant.scheme_year.budget_authority_name.strip()),
+        _(
+            "No one with budget authority is named for %(year)s, so no letter can be issued; "
+            "an administrator must name the signer in the year's configuration."
+        )
+        % {"year": grant.scheme_year},
+    )
+    letter = ClosingLetter.objects.create(
+        grant=grant,
+        language=grant.organisation.letter_language,
+        signed_by=grant.scheme_year.budget_authority_name,
+        signer_title=grant.scheme_year.budget_authority_title,
+    )
+    GRANT_FLOW.move(
+        grant,
+        S.CLOSED,
+        by=by,
+        action="imdi.grant.closed",
+        organisation=grant.organisation,
+        data={k: str(v) for k, v in grant_ledger(grant=grant).items()},
+        follow_up=[_closing_deliver(letter)],
+    )
+    return grant
+
+
+@transaction.atomic
+def closing_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
+    letter = (
+        ClosingLetter.objects.select_for_update(of=("self",))
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=letter_id)
+    )
+    if letter.sent_on is not None:
+        return False
+    letter.sent_on = on or today_in_oslo()
+    letter.save(update_fields=["sent_on"])
+    grant = letter.grant
+    organisation_notify(
+        organisation=grant.organisation,
+        key=f"closing:{letter.pk}",
+        template="grants/email/closing",
+        context={
+            "grant": grant,
+            "link": settings.PORTAL_BASE_URL + reverse("grants:grant_money", args=[grant.pk]),
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def closing_letter_render(*, letter_id: int) -> bool:
+    from weasyprint import HTML
+
+    letter = (
+        ClosingLetter.objects.select_for_update(of=("self",))
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=letter_id)
+    )
+    if letter.rendered_at is not None:
+        return False
+    grant = letter.grant
+    with translation.override(letter.language):
+        html = render_to_string(
+            "grants/closing_letter.html",
+            {
+                "letter": letter,
+                "grant": grant,
+                "organisation": grant.organisation,
+                "scheme_year": grant.scheme_year,
+                "ledger": grant_ledger(grant=grant),
+            },
+        )
+    pdf_store(letter, HTML(string=html).write_pdf(), filename=f"avslutning-{grant.case_number}.pdf")
+    return True

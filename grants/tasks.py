@@ -44,3 +44,10 @@ def reaction_letter_deliver(reaction_id: int) -> None:
 def reaction_letters_sweep() -> None:
     """Every five minutes: reaction letters still not sent or rendered."""
     services.reaction_letters_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
+def closing_letter_deliver(letter_id: int) -> None:
+    """Send the closing letter (dating it), then render it; each once."""
+    services.closing_letter_send(letter_id=letter_id)
+    services.closing_letter_render(letter_id=letter_id)

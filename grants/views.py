@@ -262,6 +262,8 @@ def grant_money(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "reject_form": ReactionRejectForm(),
             "is_staff": staff,
+            "closing_problems": services.grant_closing_problems(grant=grant) if staff else [],
+            "closing_letter": getattr(grant, "closing_letter", None),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -312,4 +314,32 @@ def reaction_letter(request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True,
         content_type="application/pdf",
         filename=f"{reaction.kind}-{grant.case_number.replace('/', '-')}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def grant_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    grant = _visible_grant(request, pk)
+    try:
+        services.grant_close(grant=grant, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The grant is closed; the closing letter is being sent."))
+    return redirect("grants:grant_money", pk=pk)
+
+
+@login_required
+def closing_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _visible_grant(request, pk)
+    letter = getattr(grant, "closing_letter", None)
+    if letter is None or not letter.file:
+        raise Http404
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"avslutning-{grant.case_number.replace('/', '-')}.pdf",
     )

@@ -41,3 +41,11 @@ def reports_holding_back(*, payments: list) -> dict[int, list[str]]:
                     }
                 )
     return found
+
+
+def reports_keeping_open(*, grant) -> list[str]:
+    """A grant closes only when every report it owes is approved."""
+    waiting = Report.objects.filter(grant=grant).exclude(status=ReportStatus.APPROVED).count()
+    if not waiting:
+        return []
+    return [_("%(count)s reports are not approved yet.") % {"count": waiting}]

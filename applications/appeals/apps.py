@@ -11,8 +11,11 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self) -> None:
+        from grants.registry import on_close_check
         from imdi_grants.audit.actions import register_statuses
 
         from .models import AppealStatus
+        from .selectors import appeals_keeping_open
 
         register_statuses(AppealStatus)
+        on_close_check(lambda grant: appeals_keeping_open(grant=grant))

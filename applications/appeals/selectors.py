@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from applications.assessment.models import Decision, DecisionKind
 from grants.models import Reaction, ReactionStatus
@@ -50,3 +51,10 @@ def appealable_for(*, user: User) -> dict[str, list]:
         .select_related("grant")
     )
     return {"dismissals": list(dismissals), "reactions": list(reactions)}
+
+
+def appeals_keeping_open(*, grant) -> list[str]:
+    """A grant with an appeal being handled (against one of its reactions) stays open."""
+    if Appeal.objects.filter(reaction__grant=grant, status__in=["lodged", "forwarded"]).exists():
+        return [_("An appeal is being handled.")]
+    return []

@@ -68,6 +68,7 @@ ACTIONS = {
     "imdi.grant.reaction_rejected": _("Proposed withholding or reclaim rejected"),
     "imdi.grant.reaction_letter_sent": _("Letter on withholding or reclaim sent"),
     "imdi.grant.reaction_reversed": _("Withholding or reclaim reversed on appeal"),
+    "imdi.grant.closed": _("Grant closed"),
     # Appeals (applications/appeals/services.py)
     "imdi.appeal.lodged": _("Appeal lodged"),
     "imdi.appeal.reversed": _("Appeal upheld by IMDi: the decision is reversed"),

@@ -21,6 +21,7 @@ PDF_TEMPLATES = {
     "assessment/letters/decision.html",
     "grants/reaction_letter.html",
     "letters/base.html",
+    "grants/closing_letter.html",
 }
 
 
