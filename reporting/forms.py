@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.lib.formfields import MoneyField
 from imdi_grants.lib.uploads import validate_upload
+from schemes.models import ReportKind
 
 from .models import MANDATORY_COMPONENTS, ProgrammeComponent, Report
 
@@ -34,6 +35,10 @@ class ReportForm(forms.Form):
             initial.setdefault(key, getattr(report, key))
         lines = {a.component: a for a in report.activities.all()}
         super().__init__(*args, **kwargs)
+        if report.kind == ReportKind.STATUS:
+            self.fields["narrative"].label = _(
+                "How the project is being carried out: what is done, what is not, and why"
+            )
         if report.needs_accounts_form:
             self.fields["accounts_file"].help_text = _(
                 "Required: the project accounts on IMDi's reporting form for accounts (Rundskriv "

@@ -130,6 +130,13 @@ class Report(models.Model):
         return self.accounts_file.name.rsplit("/", 1)[-1] if self.accounts_file else ""
 
     @property
+    def needs_narrative(self) -> bool:
+        """The annual report says how the work contributed to the result goals and how the grant
+        was used; the status report (the development grant's, 1 September) how the project is
+        being carried out."""
+        return self.needs_accounts_approval or self.kind == ReportKind.STATUS
+
+    @property
     def needs_accounts_form(self) -> bool:
         return (
             self.needs_accounts_approval

@@ -21,6 +21,7 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
+from schemes.models import ReportKind
 
 from . import access
 from .models import MANDATORY_COMPONENTS, Report, ReportActivity, ReportStatus
@@ -147,6 +148,10 @@ def report_problems(report: Report) -> list[str]:
             )
     if report.income is None or report.expenses is None:
         problems.append(str(_("Fill in the accounts: booked income and expenses.")))
+    if report.kind == ReportKind.STATUS and not report.narrative.strip():
+        problems.append(
+            str(_("Describe how the project is being carried out: what is done and what is not."))
+        )
     if report.needs_accounts_approval:
         if not report.narrative.strip():
             problems.append(

@@ -62,7 +62,12 @@ def test_spring_is_paid_and_autumn_waits_for_the_approved_status_report(
     reporting.report_save(
         report=status_report,
         by=applicant,
-        fields={"participants": 14, "income": Decimal(175001), "expenses": Decimal(90000)},
+        fields={
+            "participants": 14,
+            "income": Decimal(175001),
+            "expenses": Decimal(90000),
+            "narrative": "Tolv deltakere er i gang; språkpraksisen starter i oktober.",
+        },
         activities={},
     )
     reporting.report_submit(report=status_report, by=applicant)
@@ -145,7 +150,12 @@ def test_a_reclaim_is_set_off_against_the_next_term_and_its_letter_may_be_appeal
     reporting.report_save(
         report=status_report,
         by=applicant,
-        fields={"participants": 14, "income": Decimal(175001), "expenses": Decimal(90000)},
+        fields={
+            "participants": 14,
+            "income": Decimal(175001),
+            "expenses": Decimal(90000),
+            "narrative": "Tolv deltakere er i gang; språkpraksisen starter i oktober.",
+        },
         activities={},
     )
     reporting.report_submit(report=status_report, by=applicant)
@@ -167,3 +177,20 @@ def test_a_reclaim_is_set_off_against_the_next_term_and_its_letter_may_be_appeal
         "repaid": Decimal("0"),
         "owed": Decimal("0"),
     }
+
+
+def test_the_status_report_says_how_the_project_is_being_carried_out(client, accepted, applicant):
+    from django.urls import reverse
+
+    status_report = accepted.reports.get(kind="status")
+    reporting.report_save(
+        report=status_report,
+        by=applicant,
+        fields={"participants": 14, "income": Decimal(1), "expenses": Decimal(1)},
+        activities={},
+    )
+    with pytest.raises(DomainError, match=r"gjennomføres|carried out"):
+        reporting.report_submit(report=status_report, by=applicant)
+    client.force_login(applicant)
+    page = client.get(reverse("reporting:report_detail", args=[status_report.pk]))
+    assert 'name="narrative"' in page.content.decode()
