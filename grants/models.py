@@ -132,6 +132,15 @@ class PlannedYear(models.Model):
     amount = models.DecimalField(
         _("planned amount (NOK)"), validators=[MinValueValidator(0)], **MONEY
     )
+    continued_as = models.OneToOneField(
+        "Grant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continues",
+        verbose_name=_("awarded as"),
+        help_text=_("The grant of this year, once the appropriation is confirmed."),
+    )
 
     class Meta:
         verbose_name = _("planned later year")

@@ -68,5 +68,10 @@ def may_see_grant(user: User, grant: object) -> bool:
 
     if not is_staff(user):
         return True
-    decision = Decision.objects.select_related("application").filter(grant=grant).first()
+    decision = (
+        Decision.objects.select_related("application").filter(grant=grant).first()
+        or Decision.objects.select_related("application")
+        .filter(grant__planned_years__continued_as=grant)
+        .first()
+    )
     return decision is None or application_access.is_impartial(user, decision.application)

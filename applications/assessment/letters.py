@@ -20,7 +20,18 @@ from .models import Decision, DecisionLetter
 
 
 def _decision_of(grant: Grant) -> Decision:
-    return Decision.objects.select_related("application__focus_area").get(grant=grant)
+    """The award behind a grant: its own, or for a later year of a multi-year project the award
+    of the project's first year."""
+    decision = Decision.objects.select_related("application__focus_area").filter(grant=grant)
+    first = (
+        decision.first()
+        or Decision.objects.select_related("application__focus_area")
+        .filter(grant__planned_years__continued_as=grant)
+        .first()
+    )
+    if first is None:
+        raise Decision.DoesNotExist(grant.pk)
+    return first
 
 
 def award_letter_details(grant: Grant) -> dict[str, Any]:

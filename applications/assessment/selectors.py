@@ -56,17 +56,24 @@ def _awarded(scheme_year: SchemeYear, **filters: object) -> Decimal:
 
 def committed_from_earlier_rounds(*, scheme_year: SchemeYear) -> Decimal:
     """Later years of multi-year projects awarded in earlier rounds, counted against this
-    year's frame (conditional on the appropriation)."""
-    total = (
+    year's frame: the planned amount (conditional on the appropriation) until the year is
+    awarded, then that year's grant (unless it lapsed)."""
+    planned = (
         PlannedYear.objects.filter(
             year=scheme_year.year,
             grant__scheme_year__scheme=scheme_year.scheme,
             grant__scheme_year__year__lt=scheme_year.year,
         )
         .exclude(grant__status=GrantStatus.LAPSED)
-        .aggregate(total=Sum("amount"))["total"]
+        .select_related("continued_as")
     )
-    return total or Decimal("0")
+    total = Decimal("0")
+    for row in planned:
+        if row.continued_as is None:
+            total += row.amount
+        elif row.continued_as.status != GrantStatus.LAPSED:
+            total += row.continued_as.amount
+    return total
 
 
 def frame_used(*, scheme_year: SchemeYear) -> Decimal:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from applications.development import access as application_access
 from applications.development.models import Application, Status
 from applications.development.services import APPLICATION_FLOW
-from grants.models import GrantStatus
+from grants.models import Grant, GrantStatus, PlannedYear
 from grants.services import grant_create, grant_letter_issue, payment_plan_set
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
@@ -906,3 +906,76 @@ def decision_letter_opened(*, letter: DecisionLetter, by: User) -> None:
         DecisionLetter.objects.filter(pk=letter.pk, opened_on__isnull=True).update(
             opened_on=today_in_oslo()
         )
+
+
+@transaction.atomic
+def planned_year_continue(
+    *, planned: PlannedYear, by: User, appropriation_confirmed: bool
+) -> Grant:
+    """Award the next year of a multi-year project (the grant is awarded one year at a time):
+    the lead caseworker confirms the Storting's appropriation for the year and that the
+    previous year's reports due so far are approved; the year's grant gets its own letter,
+    acceptance and payment plan. It stays within the planned amount, which that year's frame
+    already counts."""
+    planned = (
+        PlannedYear.objects.select_for_update()
+        .select_related("grant__organisation", "grant__scheme_year__scheme")
+        .get(pk=planned.pk)
+    )
+    previous = planned.grant
+    decision = Decision.objects.select_related("application").get(grant=previous)
+    require_actor(access.can_lead(by, decision.application))
+    require(planned.continued_as_id is None, _("The year is already awarded."), code="stale")
+    require(
+        appropriation_confirmed,
+        _("Confirm that the Storting's appropriation for %(year)s covers the grant.")
+        % {"year": planned.year},
+    )
+    require(
+        previous.status in (GrantStatus.ACCEPTED, GrantStatus.PAID, GrantStatus.CLOSED),
+        _("The previous year's grant was not accepted."),
+    )
+    waiting = [
+        report
+        for report in previous.reports.exclude(status="approved")
+        if report.due_date <= today_in_oslo()
+    ]
+    require(
+        not waiting,
+        _("The previous year's reports due so far must be approved first: %(reports)s.")
+        % {"reports": ", ".join(str(r.get_kind_display()) for r in waiting)},
+    )
+    scheme_year = (
+        SchemeYear.objects.select_for_update()
+        .filter(scheme=previous.scheme_year.scheme, year=planned.year)
+        .first()
+    )
+    require(
+        scheme_year is not None,
+        _("%(year)s is not configured yet; an administrator must set up the year first.")
+        % {"year": planned.year},
+    )
+    organisation = previous.organisation
+    grant = grant_create(
+        case_number=f"{previous.case_number}-{planned.year}",
+        organisation=organisation,
+        scheme_year=scheme_year,
+        amount=planned.amount,
+        starts_on=dt.date(planned.year, 1, 1),
+        ends_on=dt.date(planned.year, 12, 31),
+        bank_account_number=organisation.bank_account_number or previous.bank_account_number,
+        by=by,
+    )
+    payment_plan_set(grant=grant)
+    planned.continued_as = grant
+    planned.save(update_fields=["continued_as"])
+    audit_log(
+        subject=decision.application,
+        action="imdi.assessment.year_continued",
+        actor=by,
+        organisation=organisation,
+        data={"year": planned.year, "amount": str(planned.amount), "grant": grant.case_number},
+    )
+    grant_letter_issue(grant=grant, by=by)
+    grant.refresh_from_db()
+    return grant

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ramme/<int:year_pk>/", views.frame, name="frame"),
     path("vedtak/<int:pk>/", views.decision, name="decision"),
     path("vedtak/<int:pk>/brev.pdf", views.decision_letter, name="decision_letter"),
+    path("vedtak/<int:pk>/fortsett/<int:planned_pk>/", views.year_continue, name="year_continue"),
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/formell-kontroll/", views.formal_check, name="formal_check"),
     path("<int:pk>/avvis/", views.dismiss, name="dismiss"),

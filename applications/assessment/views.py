@@ -612,6 +612,18 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if decision is None or not (request.user.is_imdi_staff or application.is_decision_released):
         raise Http404
     grant = decision.grant
+    later_years = [
+        {
+            "planned": planned,
+            "grant": planned.continued_as,
+            "letters": list(planned.continued_as.letters.order_by("version"))
+            if planned.continued_as
+            else [],
+        }
+        for planned in (
+            grant.planned_years.select_related("continued_as").order_by("year") if grant else []
+        )
+    ]
     grant_letters = list(grant.letters.order_by("version")) if grant else []
     awaiting = next((x for x in grant_letters if x.is_awaiting_acceptance and x.sent_on), None)
     return render(
@@ -627,8 +639,38 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 awaiting and application_access.is_responsible_signatory(request.user, application)
             ),
             "letter": getattr(decision, "letter", None),
+            "later_years": later_years,
+            "is_signatory": application_access.is_responsible_signatory(request.user, application),
+            "can_continue": access.can_lead(request.user, application),
         },
     )
+
+
+@login_required
+@require_POST
+@application_access.impartiality_gate
+def year_continue(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse:
+    """The lead awards the next year of a multi-year project."""
+    application = _case(request, pk)
+    decision = getattr(application, "decision", None)
+    if decision is None or decision.grant is None:
+        raise Http404
+    planned = get_object_or_404(decision.grant.planned_years, pk=planned_pk)
+    try:
+        grant = services.planned_year_continue(
+            planned=planned,
+            by=request.user,
+            appropriation_confirmed=request.POST.get("appropriation") == "yes",
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(year)s is awarded; its grant letter is being sent.")
+            % {"year": grant.scheme_year.year},
+        )
+    return redirect("assessment:decision", pk=pk)
 
 
 @login_required

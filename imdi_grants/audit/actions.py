@@ -37,6 +37,7 @@ ACTIONS = {
     "imdi.assessment.budget_moved": _("Funds moved between focus areas"),
     "imdi.assessment.decision_letter_sent": _("Decision letter sent"),
     "imdi.assessment.dismissal_reversed": _("Dismissal reversed: back to assessment"),
+    "imdi.assessment.year_continued": _("Next year of the project awarded"),
     # The integration reception grant
     "imdi.reception.agreement_registered": _("Integration reception agreement registered"),
     "imdi.reception.places_changed": _("Number of places changed"),
