@@ -6,13 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from applications.appeals.selectors import appealable_for
+from applications.appeals.services import received_on
 from applications.assessment.selectors import applications_to_score
 from applications.development.selectors import applications_awaiting_signature
 from applications.reception.selectors import offer_list as reception_offer_list
+from grants.models import GrantLetter, LetterStatus, Reaction, ReactionKind, ReactionStatus
 from imdi_grants.accounts.selectors import memberships_of
-from imdi_grants.lib.deadlines import now_in_oslo
+from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo
+from reporting.models import Report, ReportStatus
 from reporting.selectors import reports_to_review
 from schemes.selectors import focus_areas_open_to, rounds_open, scheme_years_overview
 
@@ -55,7 +61,68 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for membership in memberships
     ]
+    context["deadlines"] = deadlines_for(user=user)
     return render(request, "home_municipal.html", context)
+
+
+def deadlines_for(*, user) -> list[dict]:
+    """What the user's organisations must do by a date, across schemes, soonest first: grant
+    letters to accept, reports to submit, reclaims to pay back, appeals still possible. Four
+    queries, whatever the number of cases."""
+    mine = {"organisation__memberships__user": user}
+    rows = []
+    for letter in GrantLetter.objects.filter(
+        status=LetterStatus.AWAITING,
+        acceptance_deadline__isnull=False,
+        **{f"grant__{k}": v for k, v in mine.items()},
+    ).select_related("grant"):
+        rows.append(
+            {
+                "due": letter.acceptance_deadline,
+                "what": _("Accept the grant letter, case %(case)s")
+                % {"case": letter.grant.case_number},
+                "link": reverse("grants:grant_detail", args=[letter.grant_id]),
+            }
+        )
+    for report in Report.objects.filter(
+        status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+        **{f"grant__{k}": v for k, v in mine.items()},
+    ).select_related("grant"):
+        rows.append(
+            {
+                "due": report.due_date,
+                "what": _("%(report)s, case %(case)s")
+                % {"report": report.get_kind_display(), "case": report.grant.case_number},
+                "link": reverse("reporting:report_detail", args=[report.pk]),
+            }
+        )
+    for reaction in Reaction.objects.filter(
+        kind=ReactionKind.RECLAIM,
+        status=ReactionStatus.APPROVED,
+        due_on__isnull=False,
+        **{f"grant__{k}": v for k, v in mine.items()},
+    ).select_related("grant"):
+        rows.append(
+            {
+                "due": reaction.due_on,
+                "what": _("Pay back the reclaimed grant, case %(case)s")
+                % {"case": reaction.grant.case_number},
+                "link": reverse("grants:grant_money", args=[reaction.grant_id]),
+            }
+        )
+    appealable = appealable_for(user=user)
+    for decision in appealable["dismissals"]:
+        letter = decision.letter
+        due = appeal_deadline(received_on(sent_on=letter.sent_on, opened_on=letter.opened_on))
+        rows.append(
+            {
+                "due": due,
+                "what": _("Appeal the dismissal of %(case)s, if you wish")
+                % {"case": decision.case.case_number},
+                "link": reverse("appeals:create") + f"?vedtak={decision.pk}",
+            }
+        )
+    return sorted(rows, key=lambda row: row["due"])
 
 
 @require_GET

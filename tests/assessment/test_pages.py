@@ -334,3 +334,24 @@ def test_the_applicant_learns_the_decision_from_its_letter_not_before(
     services.decisions_send(focus_area=application.focus_area, by=lead)
     assert client.get(decision_url).status_code == 200
     assert "Tilsagn gitt" in client.get(reverse("development:list")).content.decode()
+
+
+def test_the_municipal_start_page_lists_the_deadlines_across_schemes(
+    client, submitted, assessor_a, signatory, accepted_grant
+):
+    """Issue 10: the acceptance, report, reclaim and appeal deadlines on the start page."""
+    import datetime as dt
+
+    from applications.assessment.models import DecisionLetter
+
+    declare(submitted, assessor_a)
+    decision = services.application_dismiss(
+        application=submitted, by=assessor_a, grounds="For få.", rules_applied="Vilkår"
+    )
+    services.decision_letter_send(letter_id=decision.letter.pk, on=dt.date(2026, 11, 2))
+    DecisionLetter.objects.filter(pk=decision.letter.pk).update(opened_on=dt.date(2026, 11, 3))
+    client.force_login(signatory)
+    page = client.get("/").content.decode()
+    assert 'data-testid="deadlines"' in page
+    assert "24. november 2026" in page, "three weeks from 3 November"
+    assert accepted_grant.case_number in page
