@@ -42,3 +42,31 @@ def acceptance_reminders_send(*, today: dt.date | None = None) -> int:
             also=[grant.created_by] if days < 0 else (),
         )
     return queued
+
+
+def reclaim_reminders_send(*, today: dt.date | None = None) -> int:
+    """Reminders of a reclaim still owed: 14 and 3 days before its due date to the recipient's
+    users, and the day after to them and to the caseworker who proposed it."""
+    from .models import Reaction, ReactionKind, ReactionStatus
+    from .services import grant_ledger
+
+    today = today or today_in_oslo()
+    dates = [today + dt.timedelta(days=days) for days in REMINDER_DAYS_BEFORE]
+    reclaims = Reaction.objects.filter(
+        kind=ReactionKind.RECLAIM, status=ReactionStatus.APPROVED, due_on__in=dates
+    ).select_related("grant__organisation", "grant__scheme_year__scheme", "proposed_by")
+    queued = 0
+    for reaction in reclaims:
+        days = reminder_due(reaction.due_on, today=today)
+        grant = reaction.grant
+        if days is None or grant_ledger(grant=grant)["owed"] <= 0:
+            continue
+        link = settings.PORTAL_BASE_URL + reverse("grants:grant_money", args=[grant.pk])
+        queued += organisation_notify(
+            organisation=grant.organisation,
+            key=f"reminder:reclaim:{reaction.pk}:{days}",
+            template="grants/email/reclaim_reminder",
+            context={"reaction": reaction, "grant": grant, "days": days, "link": link},
+            also=[reaction.proposed_by] if days < 0 else (),
+        )
+    return queued

@@ -51,3 +51,11 @@ def closing_letter_deliver(letter_id: int) -> None:
     """Send the closing letter (dating it), then render it; each once."""
     services.closing_letter_send(letter_id=letter_id)
     services.closing_letter_render(letter_id=letter_id)
+
+
+@shared_task(acks_late=True)
+def reclaim_reminders() -> None:
+    """Hourly: reminders of reclaims still owed (queued once each, by key)."""
+    from .reminders import reclaim_reminders_send
+
+    reclaim_reminders_send()

@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "applications.assessment.tasks.assessor_reminders",
         "schedule": 60 * 60,  # hourly; each person's weekly reminder is queued once (unique key)
     },
+    "grants-reclaim-reminders": {
+        "task": "grants.tasks.reclaim_reminders",
+        "schedule": 60 * 60,
+    },
     "grants-acceptance-reminders": {
         "task": "grants.tasks.acceptance_reminders",
         "schedule": 60 * 60,  # hourly; each reminder is queued once (unique key)

@@ -139,3 +139,36 @@ def test_the_grants_money_page_proposes_and_an_administrator_decides(
     assert accepted_grant.payments.get(status=PaymentStatus.PLANNED).withheld == Decimal(10000)
     page = client.get(url).content.decode()
     assert "10\xa0000\xa0kr" in page
+
+
+def test_a_reclaim_still_owed_is_reminded_before_and_after_its_due_date(
+    accepted_grant, caseworker, administrator, second_caseworker
+):
+    from grants.reminders import reclaim_reminders_send
+    from imdi_grants.outbox.models import OutboxMessage
+
+    accepted_grant.scheme_year.budget_authority_name = "Hanne Hansen"
+    accepted_grant.scheme_year.save(update_fields=["budget_authority_name"])
+    pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
+    reclaim = services.reaction_propose(
+        grant=accepted_grant, kind="reclaim", amount=Decimal(5000), grounds="Brudd.", by=caseworker
+    )
+    services.reaction_decide(reaction=reclaim, by=administrator, approve=True)
+    reclaim.refresh_from_db()
+    due = reclaim.due_on
+    users = accepted_grant.organisation.memberships.count()
+    assert reclaim_reminders_send(today=due - dt.timedelta(days=14)) == users
+    assert reclaim_reminders_send(today=due - dt.timedelta(days=14)) == 0
+    assert reclaim_reminders_send(today=due - dt.timedelta(days=5)) == 0
+    assert reclaim_reminders_send(today=due + dt.timedelta(days=1)) == users + 1
+    assert OutboxMessage.objects.filter(
+        recipient=caseworker, key__startswith="reminder:reclaim:"
+    ).exists()
+    services.repayment_record(
+        grant=accepted_grant,
+        amount=Decimal(5000),
+        received_on=due,
+        reason="Betalt",
+        by=caseworker,
+    )
+    assert reclaim_reminders_send(today=due - dt.timedelta(days=3)) == 0, "paid: no reminder"
