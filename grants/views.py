@@ -26,7 +26,7 @@ from .forms import (
     ReactionProposeForm,
     ReactionRejectForm,
 )
-from .models import BatchStatus, Grant, PaymentBatch, Reaction
+from .models import BatchStatus, Grant, PaymentBatch, Reaction, ReactionStatus
 from .registry import scheme_parts
 from .resources import PaymentResource
 
@@ -257,7 +257,14 @@ def grant_money(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             "ledger": services.grant_ledger(grant=grant),
             "payments": grant.payments.order_by("due_on"),
-            "reactions": grant.reactions.select_related("proposed_by", "decided_by"),
+            # A proposal is internal until an administrator has decided it.
+            "reactions": (
+                grant.reactions.all()
+                if staff
+                else grant.reactions.filter(
+                    status__in=[ReactionStatus.APPROVED, ReactionStatus.REVERSED]
+                )
+            ).select_related("proposed_by", "decided_by"),
             "repayments": grant.repayments.order_by("received_on"),
             "form": form,
             "reject_form": ReactionRejectForm(),

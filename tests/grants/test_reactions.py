@@ -128,6 +128,9 @@ def test_the_grants_money_page_proposes_and_an_administrator_decides(
     )
     assert response.status_code == 302
     reaction = accepted_grant.reactions.get()
+    client.force_login(signatory)
+    assert "Brudd på vilkår" not in client.get(url).content.decode(), "internal until decided"
+    client.force_login(caseworker)
     decide = reverse("grants:reaction_decide", args=[reaction.pk])
     client.post(decide, {"decision": "approve"})
     reaction.refresh_from_db()
@@ -139,6 +142,8 @@ def test_the_grants_money_page_proposes_and_an_administrator_decides(
     assert accepted_grant.payments.get(status=PaymentStatus.PLANNED).withheld == Decimal(10000)
     page = client.get(url).content.decode()
     assert "10\xa0000\xa0kr" in page
+    client.force_login(signatory)
+    assert "Brudd på vilkår" in client.get(url).content.decode()
 
 
 def test_a_reclaim_still_owed_is_reminded_before_and_after_its_due_date(
