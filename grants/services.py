@@ -23,7 +23,7 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
 from imdi_grants.lib.pdfs import pdf_store
-from imdi_grants.lib.tasks import enqueue
+from imdi_grants.lib.tasks import enqueue, sweep
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor, system
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
@@ -385,11 +385,7 @@ def letters_sweep(*, now: dt.datetime | None = None) -> int:
     stuck = GrantLetter.objects.filter(status=LetterStatus.AWAITING, created_at__lt=before).filter(
         models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
     )
-    count = 0
-    for pk in stuck.values_list("pk", flat=True)[:200]:
-        grant_letter_deliver.delay(pk)
-        count += 1
-    return count
+    return sweep(grant_letter_deliver, stuck.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -951,11 +947,7 @@ def reaction_letters_sweep(*, now: dt.datetime | None = None) -> int:
     stuck = Reaction.objects.filter(status=ReactionStatus.APPROVED, decided_at__lt=before).filter(
         models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
     )
-    count = 0
-    for pk in stuck.values_list("pk", flat=True)[:200]:
-        reaction_letter_deliver.delay(pk)
-        count += 1
-    return count
+    return sweep(reaction_letter_deliver, stuck.values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
 from imdi_grants.lib.pdfs import pdf_store
-from imdi_grants.lib.tasks import enqueue
+from imdi_grants.lib.tasks import enqueue, sweep
 from imdi_grants.lib.workflow import DomainError, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import FocusArea, SchemeYear
@@ -859,11 +859,7 @@ def decision_letters_sweep(*, now: dt.datetime | None = None) -> int:
     stuck = DecisionLetter.objects.filter(created_at__lt=before).filter(
         models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
     )
-    count = 0
-    for pk in stuck.values_list("pk", flat=True)[:200]:
-        decision_letter_deliver.delay(pk)
-        count += 1
-    return count
+    return sweep(decision_letter_deliver, stuck.values_list("pk", flat=True))
 
 
 @transaction.atomic

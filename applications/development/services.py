@@ -30,6 +30,7 @@ from grants.services import case_number_next
 from imdi_grants.accounts.models import MembershipRole, Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import is_before_deadline, last_moment, today_in_oslo
+from imdi_grants.lib.tasks import sweep
 from imdi_grants.lib.uploads import sniff
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
@@ -534,8 +535,4 @@ def receipts_sweep(*, now: dt.datetime | None = None) -> int:
         .exclude(Exists(done))
         .order_by("submitted_at")
     )
-    count = 0
-    for pk in stuck.values_list("pk", flat=True)[:200]:
-        receipt_render.delay(pk)
-        count += 1
-    return count
+    return sweep(receipt_render, stuck.values_list("pk", flat=True))

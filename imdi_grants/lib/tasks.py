@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import partial
 
 from celery import Task
@@ -34,3 +35,18 @@ def enqueue(task: Task, *args: int | str) -> None:
     never turns the committed action into an error page: the work it stands for is a row (a
     letter not yet sent, an e-mail still queued) that a periodic sweeper enqueues again."""
     transaction.on_commit(partial(_send, task, args))
+
+
+#: A sweep re-sends at most this many rows a run; the next run takes the rest.
+SWEEP_BATCH = 200
+
+
+def sweep(task: Task, pks: Sequence[int]) -> int:
+    """Send ``task`` again for each stuck row (the pending work the database holds: a letter
+    not rendered, a receipt not e-mailed); returns how many were sent. Called by the beat jobs
+    that look for such rows with ``values_list("pk", flat=True)``."""
+    count = 0
+    for pk in pks[:SWEEP_BATCH]:
+        task.delay(pk)
+        count += 1
+    return count
