@@ -1109,3 +1109,14 @@ def closing_letter_render(*, letter_id: int) -> bool:
         )
     pdf_store(letter, HTML(string=html).write_pdf(), filename=f"avslutning-{grant.case_number}.pdf")
     return True
+
+
+def closing_letters_sweep(*, now: dt.datetime | None = None) -> int:
+    """Deliver again the closing letters not sent or rendered some minutes after closing."""
+    from .tasks import closing_letter_deliver
+
+    before = (now or timezone.now()) - dt.timedelta(minutes=5)
+    stuck = ClosingLetter.objects.filter(created_at__lt=before).filter(
+        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
+    )
+    return sweep(closing_letter_deliver, stuck.values_list("pk", flat=True))

@@ -15,8 +15,10 @@ def grant_letter_deliver(letter_id: int) -> None:
 
 @shared_task(acks_late=True)
 def letters_sweep() -> None:
-    """Every five minutes: deliver letters still not rendered or sent."""
+    """Every five minutes: deliver grant letters and closing letters still not rendered or
+    sent."""
     services.letters_sweep()
+    services.closing_letters_sweep()
 
 
 @shared_task(acks_late=True)

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from grants import services
@@ -57,9 +58,13 @@ def test_a_grant_closes_when_everything_is_settled_and_then_stays_closed(
     assert accepted_grant.status == GrantStatus.CLOSED
 
     letter = accepted_grant.closing_letter
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert services.closing_letters_sweep() == 0, "not yet: the task may still be running"
+    assert services.closing_letters_sweep(now=later) == 1, "a lost closing letter is found"
     services.closing_letter_send(letter_id=letter.pk, on=dt.date(2025, 3, 1))
     services.closing_letter_render(letter_id=letter.pk)
     letter.refresh_from_db()
+    assert services.closing_letters_sweep(now=later) == 0
     letter.file.open("rb")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.file.read())).pages)
     letter.file.close()
