@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.exports import FORMATS, dataset_response
+from imdi_grants.lib.feedback import carry_out
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import SchemeCode, SchemeYear
 from schemes.services import scheme_year_amend as scheme_year_amend_service
@@ -103,12 +104,11 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """A signatory of the recipient accepts a grant letter; back to the grant's case page."""
     letter = get_letter_for_user(request.user, pk)
-    try:
-        services.letter_accept(letter=letter, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The grant letter is accepted."))
+    carry_out(
+        request,
+        lambda: services.letter_accept(letter=letter, by=request.user),
+        success=_("The grant letter is accepted."),
+    )
     return redirect("grants:grant_detail", pk=letter.grant_id)
 
 
@@ -167,12 +167,11 @@ def payments(request: HttpRequest) -> HttpResponse:
 def batch_approve(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     batch = get_object_or_404(PaymentBatch, pk=pk)
-    try:
-        services.payment_batch_approve(batch=batch, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The payment list is approved."))
+    carry_out(
+        request,
+        lambda: services.payment_batch_approve(batch=batch, by=request.user),
+        success=_("The payment list is approved."),
+    )
     return redirect("grants:payments")
 
 
@@ -181,15 +180,13 @@ def batch_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_reject(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     batch = get_object_or_404(PaymentBatch, pk=pk)
-    form = BatchRejectForm(request.POST)
-    try:
-        services.payment_batch_reject(
-            batch=batch, by=request.user, reason=form.data.get("reason", "")
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The payment list is rejected; its terms are planned again."))
+    carry_out(
+        request,
+        lambda: services.payment_batch_reject(
+            batch=batch, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("The payment list is rejected; its terms are planned again."),
+    )
     return redirect("grants:payments")
 
 
@@ -283,22 +280,18 @@ def reaction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     reaction = get_object_or_404(Reaction.objects.select_related("grant"), pk=pk)
     _visible_grant(request, reaction.grant_id)
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.reaction_decide(
+    carry_out(
+        request,
+        lambda: services.reaction_decide(
             reaction=reaction,
             by=request.user,
             approve=approve,
             reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("The reaction is decided; the letter is being made and sent.")
-            if approve
-            else _("The proposed reaction is rejected."),
-        )
+        ),
+        success=_("The reaction is decided; the letter is being made and sent.")
+        if approve
+        else _("The proposed reaction is rejected."),
+    )
     return redirect("grants:grant_money", pk=reaction.grant_id)
 
 
@@ -329,12 +322,11 @@ def reaction_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_close(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     grant = _visible_grant(request, pk)
-    try:
-        services.grant_close(grant=grant, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The grant is closed; the closing letter is being sent."))
+    carry_out(
+        request,
+        lambda: services.grant_close(grant=grant, by=request.user),
+        success=_("The grant is closed; the closing letter is being sent."),
+    )
     return redirect("grants:grant_money", pk=pk)
 
 

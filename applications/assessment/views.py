@@ -27,6 +27,7 @@ from imdi_grants.accounts.models import Organisation
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.exports import FORMATS, dataset_response
+from imdi_grants.lib.feedback import carry_out
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import FocusArea, SchemeYear
 
@@ -342,12 +343,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def unassign(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     application = _case(request, pk)
     assignment = get_object_or_404(Assignment, pk=assignment_pk, application=application)
-    try:
-        services.assignment_remove(assignment=assignment, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The assessor is removed from the case."))
+    carry_out(
+        request,
+        lambda: services.assignment_remove(assignment=assignment, by=request.user),
+        success=_("The assessor is removed from the case."),
+    )
     return redirect("assessment:case", pk=pk)
 
 
@@ -525,12 +525,11 @@ def ranking(request: HttpRequest, area_pk: int) -> HttpResponse:
 def finalise(request: HttpRequest, area_pk: int) -> HttpResponse:
     _staff(request)
     focus_area = get_object_or_404(FocusArea, pk=area_pk)
-    try:
-        services.allocation_finalise(focus_area=focus_area, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The allocation is final; the letters can be sent."))
+    carry_out(
+        request,
+        lambda: services.allocation_finalise(focus_area=focus_area, by=request.user),
+        success=_("The allocation is final; the letters can be sent."),
+    )
     return redirect("assessment:ranking", area_pk=area_pk)
 
 
