@@ -158,3 +158,42 @@ def test_outsiders_and_conflicted_staff_do_not_see_an_appeal(
     )
     client.force_login(signatory)
     assert client.get(url).status_code == 200
+
+
+def test_an_appeal_is_lodged_forwarded_and_decided_through_the_pages(
+    client, dismissed, signatory, assessor_a
+):
+    url = reverse("appeals:create") + f"?vedtak={dismissed.pk}"
+    client.force_login(signatory)
+    listing = client.get(reverse("appeals:list")).content.decode()
+    assert f"?vedtak={dismissed.pk}" in listing, "the dismissal is offered for appeal"
+    page = client.get(url).content.decode()
+    assert "26. mars 2025" in page, "the deadline is shown before lodging"
+    response = client.post(url, {"text": ""})
+    assert response.status_code == 400
+    response = client.post(
+        url,
+        {"text": "Vi har tolv deltakere.", "files": SimpleUploadedFile("liste.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    appeal = dismissed.appeals.get()
+    assert appeal.attachments.count() == 1
+    client.force_login(assessor_a)
+    detail = reverse("appeals:detail", args=[appeal.pk])
+    assert "Vi har tolv deltakere." in client.get(detail).content.decode()
+    client.post(
+        reverse("appeals:forward", args=[appeal.pk]),
+        {"preparation": "IMDi holder fast ved avvisningen.", "forwarded_on": "2025-04-01"},
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.FORWARDED
+    client.post(
+        reverse("appeals:outcome", args=[appeal.pk]),
+        {"outcome": "upheld", "decided_on": "2025-05-02", "note": "AID opprettholder."},
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.DECIDED and appeal.aid_outcome == "upheld"
+    client.force_login(signatory)
+    page = client.get(detail).content.decode()
+    assert "AID opprettholder." in page
+    assert reverse("appeals:outcome", args=[appeal.pk]) not in page, "no handling for them"

@@ -85,3 +85,28 @@ def test_a_grant_closes_when_everything_is_settled_and_then_stays_closed(
     ):
         with pytest.raises(DomainError):
             attempt()
+
+
+def test_the_grant_is_closed_from_its_money_page(
+    client, accepted_grant, caseworker, second_caseworker, signatory
+):
+    from django.urls import reverse
+
+    accepted_grant.scheme_year.budget_authority_name = "Hanne Hansen"
+    accepted_grant.scheme_year.save(update_fields=["budget_authority_name"])
+    url = reverse("grants:grant_money", args=[accepted_grant.pk])
+    close = reverse("grants:grant_close", args=[accepted_grant.pk])
+    client.force_login(caseworker)
+    assert 'data-testid="closing-problems"' in client.get(url).content.decode()
+    client.post(close)
+    accepted_grant.refresh_from_db()
+    assert accepted_grant.status != GrantStatus.CLOSED
+    pay(accepted_grant, proposer=caseworker, approver=second_caseworker)
+    Report.objects.filter(grant=accepted_grant).update(status="approved")
+    client.post(close)
+    accepted_grant.refresh_from_db()
+    assert accepted_grant.status == GrantStatus.CLOSED
+    client.force_login(signatory)
+    page = client.get(url).content.decode()
+    assert 'data-testid="closed"' in page and "reaction-form" not in page
+    assert client.post(close).status_code == 404, "only staff close a grant"

@@ -201,3 +201,21 @@ def test_a_person_cannot_lapse_a_grant_only_the_beat_job_can(issued_grant, casew
     with pytest.raises(DomainError):
         GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=caseworker)
     GRANT_FLOW.check(issued_grant, GrantStatus.LAPSED, by=None)
+
+
+def test_a_proposed_payment_list_is_rejected_from_the_payments_page(
+    client, accepted_grant, caseworker, second_caseworker
+):
+    from django.urls import reverse
+
+    batch = services.payments_propose(
+        payments=list(accepted_grant.payments.all()),
+        payment_date=dt.date(2024, 3, 1),
+        by=caseworker,
+    )
+    client.force_login(second_caseworker)
+    reject = reverse("grants:batch_reject", args=[batch.pk])
+    client.post(reject, {"reason": ""})
+    assert accepted_grant.payments.get().status == PaymentStatus.PROPOSED, "a reason is needed"
+    client.post(reject, {"reason": "Feil utbetalingsdato"})
+    assert accepted_grant.payments.get().status == PaymentStatus.PLANNED
