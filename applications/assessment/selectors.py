@@ -84,6 +84,16 @@ def area_awarded(*, focus_area: FocusArea) -> Decimal:
     return _awarded(focus_area.scheme_year, application__focus_area=focus_area)
 
 
+def later_years_applied(*, application: Application) -> list[tuple[int, Decimal]]:
+    """The project's later years by calendar year, with the amount applied for each."""
+    first = application.scheme_year.year
+    return [
+        (first + row.year_number - 1, row.amount_applied)
+        for row in application.funding_years.all()
+        if 1 < row.year_number <= (application.project_years or 1)
+    ]
+
+
 #: The queue's sort keys, as the URL names them.
 ORDERINGS = {
     "submitted": ("submitted_at", "pk"),

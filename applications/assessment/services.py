@@ -56,6 +56,7 @@ from .selectors import (
     amount_applied_first_year,
     area_awarded,
     frame_used,
+    later_years_applied,
 )
 
 RELATED = ("organisation", "focus_area", "scheme_year__scheme")
@@ -533,14 +534,12 @@ def _planned_later_years(
 ) -> dict[int, Decimal]:
     """Later years of a multi-year project, by calendar year: what the lead gave, else what was
     applied for those years."""
-    if planned_years is not None:
-        return {year: amount for year, amount in planned_years.items() if amount > 0}
-    first = application.scheme_year.year
-    return {
-        first + row.year_number - 1: row.amount_applied
-        for row in application.funding_years.filter(year_number__gt=1)
-        if row.amount_applied > 0 and row.year_number <= (application.project_years or 1)
-    }
+    given = (
+        planned_years.items()
+        if planned_years is not None
+        else later_years_applied(application=application)
+    )
+    return {year: amount for year, amount in given if amount > 0}
 
 
 def _require_later_frames(scheme_year: SchemeYear, planned: dict[int, Decimal]) -> None:

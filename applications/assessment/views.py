@@ -156,11 +156,7 @@ def _case_context(request: HttpRequest, application: Application, **forms_given:
     checklist = application_checklist(application=application)
     decision = getattr(application, "decision", None)
     staff = selectors.staff_users()
-    later_years = [
-        (application.scheme_year.year + row.year_number - 1, row.amount_applied)
-        for row in application.funding_years.all()
-        if 1 < row.year_number <= (application.project_years or 1)
-    ]
+    later_years = selectors.later_years_applied(application=application)
     is_lead = access.can_lead(user, application)
     failed = services.failed_checks_text(assessment=assessment)
     context = {
@@ -432,11 +428,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 @application_access.impartiality_gate
 def award(request: HttpRequest, pk: int) -> HttpResponse:
     application = _case(request, pk)
-    later_years = [
-        (application.scheme_year.year + row.year_number - 1, row.amount_applied)
-        for row in application.funding_years.all()
-        if 1 < row.year_number <= (application.project_years or 1)
-    ]
+    later_years = selectors.later_years_applied(application=application)
     form = forms.AwardForm(request.POST, later_years=later_years)
     return _on_case(
         request,
