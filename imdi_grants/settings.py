@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.reaction_letters_sweep",
         "schedule": 5 * 60,
     },
+    "appeals-letters-sweep": {
+        "task": "applications.appeals.tasks.appeal_letters_sweep",
+        "schedule": 5 * 60,
+    },
     "assessment-assessor-reminders": {
         "task": "applications.assessment.tasks.assessor_reminders",
         "schedule": 60 * 60,  # hourly; each person's weekly reminder is queued once (unique key)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,11 +32,21 @@ from imdi_grants.accounts.access import is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import appeal_deadline, today_in_oslo
+from imdi_grants.lib.pdfs import pdf_store
+from imdi_grants.lib.tasks import sweep
 from imdi_grants.lib.uploads import validate_upload
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
+from schemes.models import SchemeYear
 
-from .models import AidOutcome, Appeal, AppealAttachment, AppealStatus
+from .models import (
+    AidOutcome,
+    Appeal,
+    AppealAttachment,
+    AppealLetter,
+    AppealLetterKind,
+    AppealStatus,
+)
 
 A = AppealStatus
 
@@ -166,6 +178,128 @@ def appeal_lodge(
     return appeal
 
 
+def appeal_scheme_year(appeal: Appeal) -> SchemeYear:
+    """The scheme year of the decision appealed: its budget authority signs IMDi's letters."""
+    if appeal.decision_id:
+        return appeal.decision.case.scheme_year
+    return appeal.reaction.grant.scheme_year
+
+
+def _letter_new(appeal: Appeal, kind: str) -> AppealLetter:
+    """The step's letter, signed by the year's budget authority; made once per kind."""
+    scheme_year = appeal_scheme_year(appeal)
+    require(
+        bool(scheme_year.budget_authority_name.strip()),
+        _(
+            "No one with budget authority is named for %(year)s, so no letter can be issued; "
+            "an administrator must name the signer in the year's configuration."
+        )
+        % {"year": scheme_year},
+    )
+    letter, _created = AppealLetter.objects.get_or_create(
+        appeal=appeal,
+        kind=kind,
+        defaults={
+            "language": appeal.organisation.letter_language,
+            "signed_by": scheme_year.budget_authority_name,
+            "signer_title": scheme_year.budget_authority_title,
+        },
+    )
+    return letter
+
+
+def _deliver_after_commit(letter: AppealLetter) -> tuple[Any, int]:
+    from .tasks import appeal_letter_deliver
+
+    return (appeal_letter_deliver, letter.pk)
+
+
+#: The step each letter tells the organisation about (the e-mail's wording).
+LETTER_STEP = {AppealLetterKind.REVERSAL: "reversed", AppealLetterKind.FORWARDING: "forwarded"}
+
+
+def _letter_locked(letter_id: int) -> AppealLetter:
+    return (
+        AppealLetter.objects.select_for_update(of=("self",))
+        .select_related(
+            "appeal__organisation",
+            "appeal__decision__application__scheme_year",
+            "appeal__decision__reversed_from__scheme_year",
+            "appeal__reaction__grant__scheme_year",
+        )
+        .get(pk=letter_id)
+    )
+
+
+@transaction.atomic
+def appeal_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
+    """Date the letter and tell the organisation's users once; the PDF is rendered after, with
+    that date."""
+    letter = _letter_locked(letter_id)
+    if letter.sent_on is not None:
+        return False
+    letter.sent_on = on or today_in_oslo()
+    letter.save(update_fields=["sent_on"])
+    _notify(letter.appeal, LETTER_STEP[letter.kind])
+    audit_log(
+        subject=letter.appeal,
+        action="imdi.appeal.letter_sent",
+        actor=None,
+        organisation=letter.appeal.organisation,
+        data={"kind": letter.kind, "sent_on": str(letter.sent_on)},
+    )
+    return True
+
+
+@transaction.atomic
+def appeal_letter_render(*, letter_id: int) -> bool:
+    """Render and store the letter once; a rendered letter never changes."""
+    from .letters import appeal_letter_pdf
+
+    letter = _letter_locked(letter_id)
+    if letter.rendered_at is not None or letter.sent_on is None:
+        return False
+    appeal = letter.appeal
+    case = (
+        appeal.decision.case.case_number
+        if appeal.decision_id
+        else appeal.reaction.grant.case_number
+    )
+    pdf_store(letter, appeal_letter_pdf(letter=letter), filename=f"klage-{letter.kind}-{case}.pdf")
+    return True
+
+
+def appeal_letters_sweep(*, now: dt.datetime | None = None) -> int:
+    """Deliver again the letters still not sent or rendered some minutes after they were made."""
+    from .tasks import appeal_letter_deliver
+
+    before = (now or timezone.now()) - dt.timedelta(minutes=5)
+    stuck = AppealLetter.objects.filter(created_at__lt=before).filter(
+        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
+    )
+    return sweep(appeal_letter_deliver, stuck.values_list("pk", flat=True))
+
+
+def appeal_letter_downloaded(*, letter: AppealLetter, by: User) -> None:
+    audit_log(
+        subject=letter.appeal,
+        action="imdi.security.appeal_letter_downloaded",
+        actor=by,
+        organisation=letter.appeal.organisation,
+        data={"letter": letter.pk, "kind": letter.kind},
+    )
+
+
+def appeal_attachment_downloaded(*, attachment: AppealAttachment, by: User) -> None:
+    audit_log(
+        subject=attachment.appeal,
+        action="imdi.security.attachment_downloaded",
+        actor=by,
+        organisation=attachment.appeal.organisation,
+        data={"attachment": attachment.pk, "appeal": attachment.appeal_id},
+    )
+
+
 def _notify(appeal: Appeal, step: str) -> None:
     organisation_notify(
         organisation=appeal.organisation,
@@ -192,6 +326,7 @@ def appeal_reverse(*, appeal: Appeal, by: User, grounds: str) -> Appeal:
     appeal = lock(appeal, "organisation")
     APPEAL_FLOW.check(appeal, A.REVERSED, by=by)
     require(bool(grounds.strip()), _("Give the grounds for reversing the decision."))
+    letter = _letter_new(appeal, AppealLetterKind.REVERSAL)
     _reverse_decision(appeal, by, grounds.strip())
     appeal.reversal_grounds, appeal.handled_by = grounds.strip(), by
     APPEAL_FLOW.move(
@@ -202,8 +337,8 @@ def appeal_reverse(*, appeal: Appeal, by: User, grounds: str) -> Appeal:
         organisation=appeal.organisation,
         fields=["reversal_grounds", "handled_by"],
         reason=appeal.reversal_grounds,
+        follow_up=[_deliver_after_commit(letter)],
     )
-    _notify(appeal, "reversed")
     return appeal
 
 
@@ -220,6 +355,7 @@ def appeal_forward(
     )
     appeal.preparation, appeal.handled_by = preparation.strip(), by
     appeal.forwarded_on = on or today_in_oslo()
+    letter = _letter_new(appeal, AppealLetterKind.FORWARDING)
     APPEAL_FLOW.move(
         appeal,
         A.FORWARDED,
@@ -228,8 +364,8 @@ def appeal_forward(
         organisation=appeal.organisation,
         fields=["preparation", "handled_by", "forwarded_on"],
         data={"forwarded_on": str(appeal.forwarded_on)},
+        follow_up=[_deliver_after_commit(letter)],
     )
-    _notify(appeal, "forwarded")
     return appeal
 
 

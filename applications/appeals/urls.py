@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/oversend/", views.appeal_forward, name="forward"),
     path("<int:pk>/klageinstans/", views.appeal_outcome, name="outcome"),
     path("<int:pk>/vedlegg/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/brev/<int:letter_pk>.pdf", views.letter_download, name="letter"),
 ]

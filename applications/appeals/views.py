@@ -195,9 +195,27 @@ def appeal_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     appeal = access.get_appeal_for_user(request.user, pk)
     attachment = get_object_or_404(appeal.attachments, pk=attachment_pk)
+    services.appeal_attachment_downloaded(attachment=attachment, by=request.user)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> FileResponse:
+    """IMDi's reversal or forwarding letter, for the organisation and for staff who see the
+    appeal; the download is audited."""
+    appeal = access.get_appeal_for_user(request.user, pk)
+    letter = get_object_or_404(appeal.letters, pk=letter_pk)
+    if not letter.file:
+        raise Http404
+    services.appeal_letter_downloaded(letter=letter, by=request.user)
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=letter.file.name.rsplit("/", 1)[-1],
     )

@@ -75,6 +75,7 @@ ACTIONS = {
     "imdi.appeal.reversed": _("Appeal upheld by IMDi: the decision is reversed"),
     "imdi.appeal.forwarded": _("Appeal sent to the Ministry (AID)"),
     "imdi.appeal.decided": _("The Ministry's (AID) decision on the appeal recorded"),
+    "imdi.appeal.letter_sent": _("Letter on the appeal sent"),
     # Reports
     "imdi.report.submitted": _("Report submitted"),
     "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),
@@ -94,6 +95,7 @@ ACTIONS = {
     "imdi.security.receipt_downloaded": _("Receipt downloaded"),
     "imdi.security.decision_letter_downloaded": _("Decision letter downloaded"),
     "imdi.security.reaction_letter_downloaded": _("Letter on withholding or reclaim downloaded"),
+    "imdi.security.appeal_letter_downloaded": _("Letter on an appeal downloaded"),
     "imdi.security.queue_exported": _("Application queue exported"),
     "imdi.security.attachment_downloaded": _("Attachment downloaded"),
     "imdi.security.payments_exported": _("Payment list exported"),

@@ -9,7 +9,8 @@ services by the demo staff, each of whom first declares their impartiality:
 - area 1 and area 2 are in assessment: scored, ranked, some with an agreed score and a proposed
   amount, so the ranking shows a cut line where the proposals pass the area's budget; one has a
   large spread between the assessors (flagged), one an assessor's draft, one only one score;
-- area 4 is decided (two awards and a refusal), made final and its letters sent;
+- area 4 (two awards and a refusal) and area 5 (Asker's and Drammen's awards) are decided, made
+  final and their letters sent; the grants then go on through the follow-up (``follow_up.py``);
 - Bergen's application in area 5 failed the formal check and is dismissed with grounds;
 - Drammen's "Språk og arbeid i Drammen" (area 1) and its area-2 application are left submitted
   and untouched, for a person (or the browser test) to take through the whole assessment.
@@ -47,6 +48,7 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, today_in_oslo
 from schemes.models import FocusArea, SchemeCode, SchemeYear
 
+from .follow_up import demo_follow_up_load
 from .users import DEMO_PASSWORD, demo_users_load
 
 #: The round's frame (Rundskriv 08-2025: up to NOK 51.5 million) and the areas' shares of it;
@@ -125,6 +127,15 @@ APPLICANTS = {
         Applicant("4601", "bergen", "Arne Dale", "Byrådsleder", "Postboks 7700", "5020", "Bergen"),
         Applicant(
             "3203", "asker", "Hilde Strand", "Kommunedirektør", "Postboks 353", "1372", "Asker"
+        ),
+        Applicant(
+            "3107",
+            "fredrikstad",
+            "Jon Holm",
+            "Kommunedirektør",
+            "Postboks 1405",
+            "1602",
+            "Fredrikstad",
         ),
         Applicant(
             "46", "vestland", "Kari Brekke", "Fylkesdirektør", "Postboks 7900", "5020", "Bergen"
@@ -452,11 +463,42 @@ PLANS = (
         "Antirasisme i skole og fritid",
         "Ungdom, skoler og fritidsklubber lager sammen tiltak mot rasisme og diskriminering.",
         (2_000_000, 2_000_000),
-        "scored",
-        scores=((5, 4, 4),),
+        "awarded",
+        scores=((5, 4, 4), (5, 4, 5)),
+        agreed=(5, 4, 4),
+        award=1_800_000,
         participants=80,
         fields=DIVERSITY,
         days_before_deadline=10,
+    ),
+    Plan(
+        "3301",
+        5,
+        "Likeverdige tjenester i Drammen kommune",
+        "Ledere og ansatte i kommunens tjenester lærer å oppdage og motvirke diskriminering i "
+        "møte med innbyggerne.",
+        (900_000,),
+        "awarded",
+        scores=((5, 5, 4), (4, 5, 4)),
+        agreed=(5, 5, 4),
+        award=850_000,
+        participants=60,
+        fields=DIVERSITY,
+        days_before_deadline=4,
+    ),
+    # --- Area 2 again: one assessor has scored, the other not yet ------------------------------
+    Plan(
+        "3107",
+        2,
+        "Helsefremmende samtaler for nyankomne foreldre",
+        "Helsestasjonen og flyktningtjenesten holder samtalegrupper om helse og hverdagsliv for "
+        "nyankomne foreldre.",
+        (1_400_000,),
+        "scored",
+        scores=((4, 4, 5),),
+        participants=28,
+        fields=PSYCHOLOGICAL_SUPPORT,
+        days_before_deadline=6,
     ),
 )
 
@@ -759,6 +801,7 @@ def demo_round_load(*, today: dt.date | None = None) -> DemoRound | None:
         assessment.allocation_finalise(focus_area=areas[number], by=lead)
         assessment.decisions_send(focus_area=areas[number], by=lead)
     _appeal_the_dismissal(scheme_year)
+    demo_follow_up_load(scheme_year=scheme_year)
     return DemoRound(scheme_year=scheme_year, created=True, by_status=_by_status(scheme_year))
 
 

@@ -23,12 +23,22 @@ from applications.assessment.models import (
 )
 from applications.development.models import Application, ImpartialityDeclaration, Status
 from applications.development.rules import application_problems
-from grants.models import Grant, GrantLetter
+from grants.models import (
+    Grant,
+    GrantLetter,
+    GrantStatus,
+    Payment,
+    PaymentStatus,
+    Reaction,
+    ReactionStatus,
+)
+from grants.services import payments_held_back, reclaim_outstanding
 from imdi_grants.accounts.models import Membership, Organisation, User
 from imdi_grants.accounts.services import organisations_load
 from imdi_grants.audit.models import AuditEntry
 from imdi_grants.demo.assessment import demo_round_load
 from imdi_grants.lib.deadlines import today_in_oslo
+from reporting.models import Report, ReportStatus
 from schemes.models import FocusArea, SchemeCode, SchemeYear
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +60,9 @@ COUNTED = (
     AreaAllocation,
     AuditEntry,
     Appeal,
+    Payment,
+    Reaction,
+    Report,
 )
 
 
@@ -100,7 +113,7 @@ def test_the_round_has_an_application_in_every_status(demo_round):
 
 def test_drammens_applications_are_left_for_a_person_to_assess(demo_round):
     left = Application.objects.filter(
-        scheme_year=demo_round, organisation__municipality_number="3301"
+        scheme_year=demo_round, organisation__municipality_number="3301", status=Status.SUBMITTED
     )
     assert {(a.focus_area.number, a.status) for a in left} == {
         (1, Status.SUBMITTED),
@@ -179,6 +192,44 @@ def test_the_demo_round_is_refused_outside_demo_mode(db, settings):
 
 
 def test_the_dismissal_is_under_appeal(demo):
-    appeal = Appeal.objects.get()
+    appeal = Appeal.objects.get(decision__isnull=False)
     assert appeal.decision.kind == "dismissal" and appeal.status == "lodged"
     assert not appeal.is_late
+
+
+def test_the_follow_up_shows_every_stage(client, demo_round):
+    """A payment due, a report returned, a reclaim, an appeal sent to AID, a letter waiting."""
+    grants = {
+        g.organisation.municipality_number or g.organisation.county_number: g
+        for g in Grant.objects.filter(scheme_year=demo_round).select_related("organisation")
+    }
+    drammen = grants["3301"]
+    assert drammen.status == GrantStatus.ACCEPTED
+    assert [(p.term, p.status) for p in drammen.payments.order_by("due_on")] == [
+        ("spring", PaymentStatus.PLANNED),
+        ("autumn", PaymentStatus.PLANNED),
+    ]
+    assert payments_held_back(payments=[drammen.payments.get(term="spring")]) == {}
+    assert grants["3203"].status == GrantStatus.LETTER_ISSUED
+
+    vestland = grants["46"]
+    returned = vestland.reports.get(kind="status")
+    assert returned.status == ReportStatus.RETURNED and returned.review_comment
+    assert vestland.payments.get(term="spring").status == PaymentStatus.APPROVED
+
+    trondelag = grants["50"]
+    assert set(trondelag.payments.values_list("status", flat=True)) == {PaymentStatus.APPROVED}
+    reclaim = trondelag.reactions.get()
+    assert (reclaim.kind, reclaim.status) == ("reclaim", ReactionStatus.APPROVED)
+    assert reclaim_outstanding(grant=trondelag) == Decimal("250000")
+    appeal = Appeal.objects.get(reaction=reclaim)
+    assert appeal.status == "forwarded" and appeal.forwarded_on and not appeal.is_late
+
+    client.force_login(User.objects.get(email="caseworker@imdi.example"))
+    for url in (
+        reverse("grants:payments"),
+        reverse("grants:grant_money", args=[trondelag.pk]),
+        reverse("reporting:report_detail", args=[returned.pk]),
+        reverse("appeals:detail", args=[appeal.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
