@@ -268,9 +268,17 @@ def grant_money(request: HttpRequest, pk: int) -> HttpResponse:
             "is_staff": staff,
             "closing_problems": services.grant_closing_problems(grant=grant) if staff else [],
             "closing_letter": getattr(grant, "closing_letter", None),
+            "can_appeal": not staff and _reactions_appealable(grant),
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _reactions_appealable(grant: Grant) -> bool:
+    try:
+        return scheme_parts(scheme_code=grant.scheme_code).reactions_appealable
+    except LookupError:
+        return False
 
 
 @login_required

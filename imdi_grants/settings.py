@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "imdi_grants.middleware.StaffSessionTimeoutMiddleware",
     "imdi_grants.middleware.StaffTwoFactorMiddleware",
+    "applications.development.middleware.ImpartialityMiddleware",
 ]
 
 ROOT_URLCONF = "imdi_grants.urls"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from grants.access import grants_visible_to, is_staff
+from grants.access import grants_visible_to, is_staff, may_see
 from imdi_grants.accounts.access import is_member
 from imdi_grants.accounts.models import User
 
@@ -17,7 +17,7 @@ def get_report_for_user(user: User, pk: int) -> Report:
         .filter(pk=pk, grant__in=grants_visible_to(user))
         .first()
     )
-    if report is None:
+    if report is None or not may_see(user, report.grant):  # e.g. a conflict of interest
         raise Http404
     return report
 

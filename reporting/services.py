@@ -289,6 +289,16 @@ def _tell_returned(report: Report) -> None:
     )
 
 
+def accounts_file_downloaded(*, report: Report, by: User) -> None:
+    audit_log(
+        subject=report.grant,
+        action="imdi.security.attachment_downloaded",
+        actor=by,
+        organisation=report.grant.organisation,
+        data={"report": report.pk, "file": report.accounts_file_name},
+    )
+
+
 def report_balance(report: Report) -> Decimal | None:
     if report.income is None or report.expenses is None:
         return None

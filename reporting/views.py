@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -86,3 +86,19 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose approve or send back."))
     return redirect("reporting:report_detail", pk=pk)
+
+
+@login_required
+def accounts_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded accounts form, for the organisation's users and the caseworkers who see the
+    grant; each download is audited."""
+    report = access.get_report_for_user(request.user, pk)
+    if not report.accounts_file:
+        raise Http404
+    services.accounts_file_downloaded(report=report, by=request.user)
+    return FileResponse(
+        report.accounts_file.open("rb"),
+        as_attachment=True,
+        filename=report.accounts_file_name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

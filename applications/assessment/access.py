@@ -63,7 +63,9 @@ def not_conflicted(qs: QuerySet[Application], user: User) -> QuerySet[Applicatio
 
 
 def may_see_grant(user: User, grant: object) -> bool:
-    """A development grant's case and letters: staff only without a conflict of interest."""
+    """A development grant's case and letters: staff only without a conflict of interest. Staff
+    who have not yet declared are sent to declare first (``DeclarationNeeded``, turned into a
+    redirect by ``ImpartialityMiddleware``)."""
     from .models import Decision
 
     if not is_staff(user):
@@ -74,4 +76,9 @@ def may_see_grant(user: User, grant: object) -> bool:
         .filter(grant__planned_years__continued_as=grant)
         .first()
     )
-    return decision is None or application_access.is_impartial(user, decision.application)
+    if decision is None:
+        return True
+    clearance = application_access.staff_clearance(user, decision.application)
+    if clearance == application_access.Clearance.UNDECLARED:
+        raise application_access.DeclarationNeeded(decision.application_id)
+    return clearance == application_access.Clearance.CLEAR

@@ -633,6 +633,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "later_years": later_years,
             "is_signatory": application_access.is_responsible_signatory(request.user, application),
             "can_continue": access.can_lead(request.user, application),
+            "reports": grant.reports.order_by("due_date", "pk") if grant else [],
         },
     )
 

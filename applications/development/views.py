@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -508,7 +509,9 @@ def impartiality(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = forms.DeclarationForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not next_url.startswith("/") or next_url.startswith("//"):
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST" and form.is_valid():
         try:

@@ -147,6 +147,32 @@ def test_the_annual_report_is_submitted_from_its_page_after_both_approvals(
     assert report.manager_approved_by == signatory
 
 
+def test_the_caseworker_opens_the_uploaded_accounts_and_outsiders_do_not(
+    client, accepted_grant, applicant, caseworker, outsider
+):
+    """Issue 10: uploaded report files can be opened by the caseworker; each download is
+    audited."""
+    from imdi_grants.audit.models import AuditEntry
+
+    report = accepted_grant.reports.get(kind="annual")
+    reports.report_save(
+        report=report, by=applicant, fields={}, activities={}, accounts_file=accounts_form()
+    )
+    url = reverse("reporting:accounts_file", args=[report.pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(caseworker)
+    page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert next(iter(workbook.active.values)) == ("Inntekter", 1284600)
+    assert AuditEntry.objects.filter(
+        action="imdi.security.attachment_downloaded", actor=caseworker
+    ).exists()
+
+
 def test_changing_the_accounts_takes_back_the_approvals(
     client, accepted_grant, applicant, signatory
 ):

@@ -1,0 +1,76 @@
+"""Issue 10: an accepted development grant's reports are reached from its decision page, and a
+caseworker with a conflict of interest in the application sees neither the reports nor the money
+page; the organisation is offered to appeal a decided reclaim from the money page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applications.assessment import services
+from grants import services as grant_services
+from grants.models import GrantLetter
+from tests.assessment.conftest import declare, scored
+from tests.reception_fixtures import OSLO, pay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(in_assessment, lead, assessor_a, assessor_b, signatory):
+    application = scored(in_assessment, lead, assessor_a, assessor_b)
+    decision = services.application_award(
+        application=application, by=lead, amount=Decimal("300000")
+    )
+    services.allocation_finalise(focus_area=application.focus_area, by=lead)
+    services.decisions_send(focus_area=application.focus_area, by=lead)
+    letter = GrantLetter.objects.get(grant=decision.grant)
+    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
+    grant_services.grant_accept(
+        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
+    )
+    decision.grant.refresh_from_db()
+    return decision.grant
+
+
+def test_the_reports_are_listed_on_the_decision_page_and_hidden_from_the_conflicted(
+    client, accepted, applicant, caseworker
+):
+    application = accepted.decision.application
+    status_report = accepted.reports.get(kind="status")
+    client.force_login(applicant)
+    page = client.get(reverse("assessment:decision", args=[application.pk])).content.decode()
+    assert reverse("reporting:report_detail", args=[status_report.pk]) in page
+    assert (
+        client.get(reverse("reporting:report_detail", args=[status_report.pk])).status_code == 200
+    )
+
+    declare(application, caseworker, conflict=True)
+    client.force_login(caseworker)
+    for url in (
+        reverse("reporting:report_detail", args=[status_report.pk]),
+        reverse("grants:grant_money", args=[accepted.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("reporting:review", args=[status_report.pk]), {"approve": "yes"})
+    assert response.status_code == 404
+
+
+def test_the_organisation_is_offered_to_appeal_a_decided_reclaim(
+    client, accepted, signatory, caseworker, second_caseworker, administrator
+):
+    accepted.scheme_year.budget_authority_name = "Hanne Hansen"
+    accepted.scheme_year.save(update_fields=["budget_authority_name"])
+    pay(accepted, proposer=caseworker, approver=second_caseworker, on=dt.date(2025, 5, 15))
+    reaction = grant_services.reaction_propose(
+        grant=accepted, kind="reclaim", amount=Decimal("50000"), grounds="Brudd.", by=caseworker
+    )
+    appeal_link = f"{reverse('appeals:create')}?reaksjon={reaction.pk}"
+    client.force_login(signatory)
+    money = reverse("grants:grant_money", args=[accepted.pk])
+    assert appeal_link not in client.get(money).content.decode(), "not before it is decided"
+    grant_services.reaction_decide(reaction=reaction, by=administrator, approve=True)
+    assert appeal_link in client.get(money).content.decode()
