@@ -18,3 +18,7 @@ class GrantsConfig(AppConfig):
         register_statuses(LetterStatus)
         register_statuses(PaymentStatus)
         register_statuses(ReactionStatus)
+
+        from .pending import register
+
+        register()

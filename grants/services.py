@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,13 +23,14 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import OSLO, is_before_deadline, today_in_oslo
 from imdi_grants.lib.money import split_by_shares
 from imdi_grants.lib.pdfs import pdf_store
+from imdi_grants.lib.pending import stuck_before
 from imdi_grants.lib.tasks import enqueue, sweep
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor, system
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
 from schemes.services import scheme_year_mark_letters_issued
 
-from . import access
+from . import access, selectors
 from .models import (
     BatchStatus,
     CaseNumberSequence,
@@ -376,15 +377,21 @@ def grant_letter_send(*, letter_id: int, on: dt.date | None = None) -> bool:
     return True
 
 
+@transaction.atomic
+def grant_letter_deliver(*, letter_id: int) -> None:
+    """Send and render a letter in one transaction: if the PDF cannot be made (a full disk, a
+    database gone mid-way), the letter is not sent either, so no acceptance deadline runs on a
+    letter the municipality cannot open. The task retries; the sweeper finds it again."""
+    grant_letter_send(letter_id=letter_id)
+    grant_letter_render(letter_id=letter_id)
+
+
 def letters_sweep(*, now: dt.datetime | None = None) -> int:
     """Deliver again the letters not yet rendered or sent some minutes after they were issued
     (the broker was down, a worker died); run every few minutes by beat."""
     from .tasks import grant_letter_deliver
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    stuck = GrantLetter.objects.filter(status=LetterStatus.AWAITING, created_at__lt=before).filter(
-        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
-    )
+    stuck = selectors.grant_letters_stuck(before=stuck_before(now))
     return sweep(grant_letter_deliver, stuck.values_list("pk", flat=True))
 
 
@@ -943,10 +950,7 @@ def reaction_letters_sweep(*, now: dt.datetime | None = None) -> int:
     """Deliver again decided reactions whose letter is not sent or rendered after some minutes."""
     from .tasks import reaction_letter_deliver
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    stuck = Reaction.objects.filter(status=ReactionStatus.APPROVED, decided_at__lt=before).filter(
-        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
-    )
+    stuck = selectors.reaction_letters_stuck(before=stuck_before(now))
     return sweep(reaction_letter_deliver, stuck.values_list("pk", flat=True))
 
 
@@ -1115,8 +1119,5 @@ def closing_letters_sweep(*, now: dt.datetime | None = None) -> int:
     """Deliver again the closing letters not sent or rendered some minutes after closing."""
     from .tasks import closing_letter_deliver
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    stuck = ClosingLetter.objects.filter(created_at__lt=before).filter(
-        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
-    )
+    stuck = selectors.closing_letters_stuck(before=stuck_before(now))
     return sweep(closing_letter_deliver, stuck.values_list("pk", flat=True))

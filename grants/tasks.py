@@ -7,10 +7,9 @@ from . import services
 
 @shared_task(acks_late=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=8)
 def grant_letter_deliver(letter_id: int) -> None:
-    """Send the letter (which dates it and starts its deadline), then render its PDF with that
-    date and deadline; each step happens once, so a retry is harmless."""
-    services.grant_letter_send(letter_id=letter_id)
-    services.grant_letter_render(letter_id=letter_id)
+    """Send the letter (which dates it and starts its deadline) and render its PDF with that
+    date and deadline, both or neither; each happens once, so a retry is harmless."""
+    services.grant_letter_deliver(letter_id=letter_id)
 
 
 @shared_task(acks_late=True)

@@ -47,7 +47,7 @@ class StaffTwoFactorMiddleware:
     Demo staff skip the step only in demo mode (``DEMO_MODE``), never in production.
     """
 
-    allowed_prefixes = ("/accounts/", "/i18n/", "/static/", "/media/")
+    allowed_prefixes = ("/accounts/", "/i18n/", "/static/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,11 +1,13 @@
-"""The start page per role, and a health check. The start pages compose every app."""
+"""The start page per role, the staff's page of pending work, and a health check. The start
+pages compose every app."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,9 +20,29 @@ from applications.reception.selectors import offer_list as reception_offer_list
 from grants.models import GrantLetter, LetterStatus, Reaction, ReactionKind, ReactionStatus
 from imdi_grants.accounts.selectors import memberships_of
 from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo
+from imdi_grants.lib.pending import pending_overview, pending_retry
 from reporting.models import Report, ReportStatus
 from reporting.selectors import reports_to_review
 from schemes.selectors import focus_areas_open_to, rounds_open, scheme_years_overview
+
+from .forms import PendingRetryForm
+
+
+@login_required
+def pending_work(request: HttpRequest) -> HttpResponse:
+    """Letters, receipts and e-mails that should have happened and have not, for staff; each kind
+    or row can be sent again now (the sweepers would in a few minutes anyway)."""
+    if not request.user.is_imdi_staff:
+        raise Http404
+    if request.method == "POST":
+        form = PendingRetryForm(request.POST)
+        if form.is_valid():
+            sent = pending_retry(key=form.cleaned_data["kind"], pk=form.cleaned_data["row"])
+            messages.success(request, _("Sent again: %(count)s.") % {"count": sent})
+        else:
+            messages.error(request, _("Nothing to send again."))
+        return redirect("pending_work")
+    return render(request, "pending_work.html", {"groups": pending_overview()})
 
 
 @login_required

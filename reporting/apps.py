@@ -18,3 +18,7 @@ class ReportingConfig(AppConfig):
         on_grant_accepted(lambda grant: reports_create_for_grant(grant=grant))
         on_payment_check(lambda payments: reports_holding_back(payments=payments))
         on_close_check(lambda grant: reports_keeping_open(grant=grant))
+
+        from .retention import register
+
+        register()

@@ -6,8 +6,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.scanning import (
+    ScanStatus,
+    scan_result_field,
+    scan_status_field,
+    scanned_at_field,
+)
+from imdi_grants.lib.uploads import stored_file_name
 from schemes.models import ReportKind, SchemeCode
 
 
@@ -51,6 +59,10 @@ SCHEMES_WITH_PROGRAMME_COMPONENTS = frozenset({SchemeCode.RECEPTION})
 SCHEMES_REQUIRING_THE_ACCOUNTS_FORM = frozenset({SchemeCode.RECEPTION})
 
 
+def _accounts_file_path(instance: Report, filename: str) -> str:
+    return f"reports/accounts/{timezone.now():%Y}/{stored_file_name(filename)}"
+
+
 class Report(models.Model):
     """One report a grant owes, created from the scheme year's report deadlines when the grant
     is accepted, for either scheme."""
@@ -86,10 +98,16 @@ class Report(models.Model):
     )
     accounts_file = models.FileField(
         _("accounts on IMDi's form (XLSX)"),
-        upload_to="reports/accounts/%Y/",
+        upload_to=_accounts_file_path,
+        max_length=300,
         blank=True,
         validators=[FileExtensionValidator(["xlsx"])],
     )
+    # The user's name for the accounts file (kept only to show) and its scan.
+    accounts_file_original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    accounts_file_scan_status = scan_status_field()
+    accounts_file_scanned_at = scanned_at_field()
+    accounts_file_scan_result = scan_result_field()
     project_lead_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -127,7 +145,13 @@ class Report(models.Model):
 
     @property
     def accounts_file_name(self) -> str:
-        return self.accounts_file.name.rsplit("/", 1)[-1] if self.accounts_file else ""
+        if not self.accounts_file:
+            return ""
+        return self.accounts_file_original_name or self.accounts_file.name.rsplit("/", 1)[-1]
+
+    @property
+    def accounts_file_quarantined(self) -> bool:
+        return bool(self.accounts_file) and self.accounts_file_scan_status == ScanStatus.QUARANTINED
 
     @property
     def needs_narrative(self) -> bool:

@@ -7,18 +7,21 @@ two different people, before it can be submitted.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Grant
+from grants.models import Grant, GrantStatus
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
+from imdi_grants.lib.uploads import upload_check, upload_quarantine_log
 from imdi_grants.lib.workflow import Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import ReportKind
@@ -93,41 +96,53 @@ def _editable(report: Report, by: User) -> None:
     )
 
 
-@transaction.atomic
 def report_save(
     *,
     report: Report,
     by: User,
     fields: dict[str, object],
     activities: dict[str, tuple[int, str]],
-    accounts_file=None,
+    accounts_file: UploadedFile | None = None,
 ) -> Report:
     """Save what the municipality has filled in so far (nothing is lost on a later error). A
     change to the accounts (income, expenses, the accounts form) takes back any approval of them;
-    saving the same accounts again, as the page does before submitting, keeps the approvals."""
-    report = lock(report, *REPORT_RELATED)
+    saving the same accounts again, as the page does before submitting, keeps the approvals.
+
+    The accounts form is checked and scanned before the row lock (clamd may take seconds) and
+    stored under a name of our own; a quarantined one is kept but counts as missing."""
     _editable(report, by)
-    accounts_changed = accounts_file is not None or any(
-        key in fields and getattr(report, key) != fields[key] for key in ACCOUNTS_FIELDS
-    )
-    for key in REPORT_FIELDS:
-        if key in fields:
-            setattr(report, key, fields[key])
-    update = list(REPORT_FIELDS)
-    if accounts_file is not None:
-        report.accounts_file = accounts_file
-        update.append("accounts_file")
-    if accounts_changed and report.project_lead_approved_by_id is not None:
-        _approvals_clear(report)
-        update += APPROVAL_FIELDS
-        _log(report, "imdi.report.accounts_approvals_withdrawn", by)
-    report.save(update_fields=update)
-    for component, (participants, description) in activities.items():
-        ReportActivity.objects.update_or_create(
-            report=report,
-            component=component,
-            defaults={"participants": participants, "description": description},
+    checked = upload_check(accounts_file, allowed=("xlsx",)) if accounts_file else None
+    with transaction.atomic():
+        report = lock(report, *REPORT_RELATED)
+        _editable(report, by)
+        accounts_changed = checked is not None or any(
+            key in fields and getattr(report, key) != fields[key] for key in ACCOUNTS_FIELDS
         )
+        for key in REPORT_FIELDS:
+            if key in fields:
+                setattr(report, key, fields[key])
+        update = list(REPORT_FIELDS)
+        if checked is not None:
+            checked.store(report.accounts_file)
+            report.accounts_file_original_name = checked.name
+            scan_fields = checked.scan.fields(prefix="accounts_file_")
+            for key, value in scan_fields.items():
+                setattr(report, key, value)
+            update += ["accounts_file", "accounts_file_original_name", *scan_fields]
+            upload_quarantine_log(
+                checked=checked, subject=report.grant, by=by, organisation=report.grant.organisation
+            )
+        if accounts_changed and report.project_lead_approved_by_id is not None:
+            _approvals_clear(report)
+            update += APPROVAL_FIELDS
+            _log(report, "imdi.report.accounts_approvals_withdrawn", by)
+        report.save(update_fields=update)
+        for component, (participants, description) in activities.items():
+            ReportActivity.objects.update_or_create(
+                report=report,
+                component=component,
+                defaults={"participants": participants, "description": description},
+            )
     return report
 
 
@@ -175,7 +190,17 @@ def report_problems(report: Report) -> list[str]:
             problems.append(
                 str(_("The project lead and the manager who approve must be two different people."))
             )
-        if report.needs_accounts_form and not report.accounts_file:
+        if report.needs_accounts_form and report.accounts_file_quarantined:
+            problems.append(
+                str(
+                    _(
+                        "The uploaded accounts form is quarantined and does not count: the "
+                        "check of uploaded files found macros or a virus in it, or could not "
+                        "read it. Upload a clean copy of IMDi's reporting form for accounts."
+                    )
+                )
+            )
+        elif report.needs_accounts_form and not report.accounts_file:
             problems.append(
                 str(
                     _(
@@ -303,3 +328,36 @@ def report_balance(report: Report) -> Decimal | None:
     if report.income is None or report.expenses is None:
         return None
     return report.income - report.expenses
+
+
+def accounts_files_remove(*, closed_before: dt.date) -> int:
+    """Remove the uploaded accounts forms of grants closed before ``closed_before`` (the archive
+    period has passed); the report's figures, the decision and the letters stay."""
+    from imdi_grants.lib.files import delete_after_commit
+
+    removed = 0
+    reports = (
+        Report.objects.filter(
+            grant__status=GrantStatus.CLOSED, grant__closing_letter__sent_on__lt=closed_before
+        )
+        .exclude(accounts_file="")
+        .values_list("pk", flat=True)
+    )
+    for pk in list(reports[:500]):
+        with transaction.atomic():
+            report = lock(Report.objects.get(pk=pk), *REPORT_RELATED)
+            if not report.accounts_file:
+                continue
+            old = report.accounts_file
+            audit_log(
+                subject=report.grant,
+                action="imdi.retention.accounts_file_removed",
+                actor=None,
+                organisation=report.grant.organisation,
+                data={"report": report.pk, "kind": report.kind, "file": report.accounts_file_name},
+            )
+            report.accounts_file = ""
+            report.save(update_fields=["accounts_file"])
+            delete_after_commit([old])
+            removed += 1
+    return removed

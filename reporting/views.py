@@ -8,10 +8,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imdi_grants.lib.uploads import CONTENT_TYPES, file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
 from . import access, services
 from .forms import ReportForm, ReviewForm
+from .models import Report
+
+
+def _tell_scan(request: HttpRequest, report: Report) -> None:
+    """Tell the uploader when the accounts form was quarantined or could not be scanned."""
+    feedback = scan_feedback(
+        name=report.accounts_file_name,
+        status=report.accounts_file_scan_status,
+        result=report.accounts_file_scan_result,
+    )
+    if report.accounts_file_quarantined:
+        messages.error(request, feedback)
+    elif feedback:
+        messages.warning(request, feedback)
 
 
 @login_required
@@ -24,13 +39,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.report_save(
+                saved = services.report_save(
                     report=report,
                     by=request.user,
                     fields=form.report_fields(),
                     activities=form.activities(),
                     accounts_file=form.cleaned_data.get("accounts_file"),
                 )
+                if form.cleaned_data.get("accounts_file"):
+                    _tell_scan(request, saved)
                 if "submit" in request.POST:
                     services.report_submit(report=report, by=request.user)
                     messages.success(request, _("The report is submitted to IMDi."))
@@ -95,10 +112,11 @@ def accounts_file(request: HttpRequest, pk: int) -> FileResponse:
     report = access.get_report_for_user(request.user, pk)
     if not report.accounts_file:
         raise Http404
-    services.accounts_file_downloaded(report=report, by=request.user)
-    return FileResponse(
-        report.accounts_file.open("rb"),
-        as_attachment=True,
-        filename=report.accounts_file_name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = file_response(
+        file=report.accounts_file,
+        name=report.accounts_file_name,
+        content_type=CONTENT_TYPES["xlsx"],
+        scan_status=report.accounts_file_scan_status,
     )
+    services.accounts_file_downloaded(report=report, by=request.user)
+    return response

@@ -19,3 +19,8 @@ class AppealsConfig(AppConfig):
 
         register_statuses(AppealStatus)
         on_close_check(lambda grant: appeals_keeping_open(grant=grant))
+
+        from . import pending, retention
+
+        pending.register()
+        retention.register()

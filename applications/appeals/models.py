@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.scanning import ScannedFile
+from imdi_grants.lib.uploads import stored_file_name
+
 
 class AppealStatus(models.TextChoices):
     LODGED = "lodged", _("Received by IMDi")
@@ -101,10 +104,13 @@ class Appeal(models.Model):
 
 
 def _attachment_path(instance: AppealAttachment, filename: str) -> str:
-    return f"appeals/{instance.appeal_id}/{instance.sha256[:16]}-{filename}"
+    return f"appeals/{instance.appeal_id}/{stored_file_name(filename)}"
 
 
-class AppealAttachment(models.Model):
+class AppealAttachment(ScannedFile):
+    """A document sent with an appeal, checked by its content and scanned; ``original_name`` is
+    the user's name for it, kept only to show."""
+
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,7 @@ from applications.assessment.models import Decision, DecisionKind
 from grants.models import Reaction, ReactionStatus
 from imdi_grants.accounts.models import Organisation, User
 
-from .models import Appeal
+from .models import Appeal, AppealLetter
 
 
 def appeals_for(*, user: User, status: str = "", late: bool = False) -> QuerySet[Appeal]:
@@ -58,3 +60,12 @@ def appeals_keeping_open(*, grant) -> list[str]:
     if Appeal.objects.filter(reaction__grant=grant, status__in=["lodged", "forwarded"]).exists():
         return [_("An appeal is being handled.")]
     return []
+
+
+def appeal_letters_stuck(*, before: dt.datetime) -> QuerySet[AppealLetter]:
+    """Reversal and forwarding letters made before ``before`` and still not sent or rendered."""
+    return (
+        AppealLetter.objects.filter(created_at__lt=before)
+        .filter(Q(rendered_at__isnull=True) | Q(sent_on__isnull=True))
+        .select_related("appeal__organisation")
+    )

@@ -10,16 +10,14 @@ to assessment; a reaction is lifted) or forwards the case to AID and records AID
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,8 +31,9 @@ from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import appeal_deadline, today_in_oslo
 from imdi_grants.lib.pdfs import pdf_store
+from imdi_grants.lib.pending import stuck_before
 from imdi_grants.lib.tasks import sweep
-from imdi_grants.lib.uploads import validate_upload
+from imdi_grants.lib.uploads import upload_check, upload_quarantine_log
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
@@ -128,6 +127,8 @@ def appeal_lodge(
     organisation, received = appeal_target(decision, reaction)
     require_actor(by.is_authenticated and is_signatory(by, organisation))
     require(bool(text.strip()), _("Write what you appeal and why."))
+    # Checked and scanned before anything is written (a ValidationError says why one is refused).
+    checked_files = [upload_check(upload, allowed=("pdf", "docx")) for upload in files]
     require(
         not Appeal.objects.filter(decision=decision, reaction=reaction)
         .exclude(status=A.DECIDED)
@@ -135,8 +136,10 @@ def appeal_lodge(
         _("This decision has already been appealed; IMDi is handling the appeal."),
         code="stale",
     )
-    deadline = appeal_deadline(received)
     day = today or today_in_oslo()
+    # Lodging an appeal shows the decision had arrived, even before its assumed delivery day.
+    received = min(received, day)
+    deadline = appeal_deadline(received)
     appeal = Appeal.objects.create(
         organisation=organisation,
         decision=decision,
@@ -147,20 +150,18 @@ def appeal_lodge(
         is_late=day > deadline,
         lodged_by=by,
     )
-    for upload in files:
-        kind = validate_upload(upload, allowed=("pdf", "docx"))
-        data = upload.read()
+    for checked in checked_files:
         attachment = AppealAttachment(
             appeal=appeal,
-            original_name=(upload.name or "vedlegg").rsplit("/", 1)[-1][-150:],
-            content_type="application/pdf"
-            if kind == "pdf"
-            else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            **checked.scan.fields(),
         )
-        attachment.file.save(attachment.original_name, ContentFile(data), save=False)
+        checked.store(attachment.file)
         attachment.save()
+        upload_quarantine_log(checked=checked, subject=appeal, by=by, organisation=organisation)
     audit_log(
         subject=appeal,
         action="imdi.appeal.lodged",
@@ -271,12 +272,10 @@ def appeal_letter_render(*, letter_id: int) -> bool:
 
 def appeal_letters_sweep(*, now: dt.datetime | None = None) -> int:
     """Deliver again the letters still not sent or rendered some minutes after they were made."""
+    from .selectors import appeal_letters_stuck
     from .tasks import appeal_letter_deliver
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    stuck = AppealLetter.objects.filter(created_at__lt=before).filter(
-        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
-    )
+    stuck = appeal_letters_stuck(before=stuck_before(now))
     return sweep(appeal_letter_deliver, stuck.values_list("pk", flat=True))
 
 
@@ -394,3 +393,42 @@ def appeal_aid_decided(
     )
     _notify(appeal, "decided")
     return appeal
+
+
+def attachments_remove_after_archive(*, closed_before: dt.date) -> int:
+    """Remove the documents sent with appeals finished before ``closed_before`` (decided by AID,
+    or reversed by IMDi with its letter sent then); the appeal, its text and IMDi's letters
+    stay, and the audit entry keeps what the documents were."""
+    from imdi_grants.lib.files import delete_after_commit
+
+    finished = Appeal.objects.filter(
+        Q(status=A.DECIDED, aid_decided_on__lt=closed_before)
+        | Q(
+            status=A.REVERSED,
+            letters__kind=AppealLetterKind.REVERSAL,
+            letters__sent_on__lt=closed_before,
+        )
+    ).filter(attachments__isnull=False)
+    removed = 0
+    for pk in list(finished.values_list("pk", flat=True).distinct()[:500]):
+        with transaction.atomic():
+            appeal = lock(Appeal.objects.get(pk=pk), "organisation")
+            attachments = list(appeal.attachments.all())
+            if not attachments:
+                continue
+            audit_log(
+                subject=appeal,
+                action="imdi.retention.attachments_removed",
+                actor=None,
+                organisation=appeal.organisation,
+                data={
+                    "attachments": [
+                        {"name": a.original_name, "size": a.size, "sha256": a.sha256}
+                        for a in attachments
+                    ]
+                },
+            )
+            appeal.attachments.all().delete()
+            delete_after_commit([a.file for a in attachments])
+            removed += len(attachments)
+    return removed

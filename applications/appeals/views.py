@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from applications.assessment.models import Decision
 from grants.models import Reaction
 from imdi_grants.audit.selectors import audit_entries_for
+from imdi_grants.lib.uploads import file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
 from . import access, forms, selectors, services
@@ -92,6 +93,16 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The appeal is sent to IMDi."))
+            for attachment in appeal.attachments.all():
+                feedback = scan_feedback(
+                    name=attachment.original_name,
+                    status=attachment.scan_status,
+                    result=attachment.scan_result,
+                )
+                if attachment.is_quarantined:
+                    messages.error(request, feedback)
+                elif feedback:
+                    messages.warning(request, feedback)
             return redirect("appeals:detail", pk=appeal.pk)
     return render(
         request,
@@ -195,13 +206,14 @@ def appeal_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     appeal = access.get_appeal_for_user(request.user, pk)
     attachment = get_object_or_404(appeal.attachments, pk=attachment_pk)
-    services.appeal_attachment_downloaded(attachment=attachment, by=request.user)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
+    response = file_response(
+        file=attachment.file,
+        name=attachment.original_name,
         content_type=attachment.content_type,
+        scan_status=attachment.scan_status,
     )
+    services.appeal_attachment_downloaded(attachment=attachment, by=request.user)
+    return response
 
 
 @login_required

@@ -18,6 +18,7 @@ class AssessmentConfig(AppConfig):
         from .access import may_see_grant
         from .letters import award_case_url, award_letter_context, award_letter_details
         from .models import DecisionKind
+        from .selectors import public_details
 
         register_statuses(DecisionKind)
         scheme_register(
@@ -29,5 +30,12 @@ class AssessmentConfig(AppConfig):
                 case_url=award_case_url,
                 may_see=may_see_grant,
                 reactions_appealable=True,
+                public_details=public_details,
             ),
         )
+
+        from . import exports, pending, retention
+
+        exports.register()
+        pending.register()
+        retention.register()

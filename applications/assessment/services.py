@@ -32,6 +32,7 @@ from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
 from imdi_grants.lib.pdfs import pdf_store
+from imdi_grants.lib.pending import stuck_before
 from imdi_grants.lib.tasks import enqueue, sweep
 from imdi_grants.lib.workflow import DomainError, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
@@ -55,6 +56,7 @@ from .models import (
 from .selectors import (
     amount_applied_first_year,
     area_awarded,
+    decision_letters_stuck,
     frame_used,
     later_years_applied,
 )
@@ -854,10 +856,7 @@ def decision_letters_sweep(*, now: dt.datetime | None = None) -> int:
     """Deliver again the letters still not sent or rendered some minutes after they were made."""
     from .tasks import decision_letter_deliver
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    stuck = DecisionLetter.objects.filter(created_at__lt=before).filter(
-        models.Q(rendered_at__isnull=True) | models.Q(sent_on__isnull=True)
-    )
+    stuck = decision_letters_stuck(before=stuck_before(now))
     return sweep(decision_letter_deliver, stuck.values_list("pk", flat=True))
 
 

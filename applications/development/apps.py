@@ -15,3 +15,8 @@ class DevelopmentConfig(AppConfig):
         from .models import Status
 
         register_statuses(Status)
+
+        from . import pending, retention
+
+        pending.register()
+        retention.register()

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
 from imdi_grants.lib.deadlines import last_moment
+from imdi_grants.lib.scanning import ScannedFile
+from imdi_grants.lib.uploads import stored_file_name
 from schemes.models import FocusArea, SchemeYear
 
 MONEY = {"max_digits": 12, "decimal_places": 0, "validators": [MinValueValidator(Decimal("0"))]}
@@ -427,11 +429,12 @@ class EarlierProject(models.Model):
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
-    return f"applications/{instance.application_id}/attachments/{instance.sha256[:16]}-{filename}"
+    return f"applications/{instance.application_id}/attachments/{stored_file_name(filename)}"
 
 
-class Attachment(models.Model):
-    """An uploaded document (PDF, DOCX or XLSX), checked by its content, not its name."""
+class Attachment(ScannedFile):
+    """An uploaded document (PDF, DOCX or XLSX), checked by its content, not its name, and
+    scanned; ``original_name`` is the user's name for it, kept only to show."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"

@@ -19,7 +19,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,8 +29,10 @@ from grants.services import case_number_next
 from imdi_grants.accounts.models import MembershipRole, Organisation, User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import is_before_deadline, last_moment, today_in_oslo
+from imdi_grants.lib.files import delete_after_commit
+from imdi_grants.lib.pending import stuck_before
 from imdi_grants.lib.tasks import sweep
-from imdi_grants.lib.uploads import sniff
+from imdi_grants.lib.uploads import CONTENT_TYPES, sniff, upload_quarantine_log, upload_scan
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import FocusArea, SchemeYear
@@ -371,20 +372,17 @@ def application_reopen(
 # --- Attachments ------------------------------------------------------------------------------
 
 
-KIND_TO_CONTENT_TYPE = {"pdf": PDF, "docx": DOCX, "xlsx": XLSX}
-
-
-def attachment_content_type(*, uploaded: UploadedFile) -> str:
-    """Check an upload by its content and size; return its content type or refuse it with a
-    message in the user's language."""
+def attachment_kind(*, uploaded: UploadedFile) -> str:
+    """Check an upload by its content and size; return its type (``pdf``, ``docx``, ``xlsx``)
+    or refuse it with a message in the user's language."""
     require(
         uploaded.size is None or uploaded.size <= MAX_ATTACHMENT_SIZE,
         # nb: «%(name)s» er for stor. Et vedlegg kan være høyst 20 MB.
         _("“%(name)s” is too large. An attachment may be at most 20 MB.") % {"name": uploaded.name},
     )
-    content_type = KIND_TO_CONTENT_TYPE.get(sniff(uploaded) or "")
+    kind = sniff(uploaded)
     require(
-        content_type is not None,
+        kind in CONTENT_TYPES,
         # nb: «%(name)s» er ikke en PDF-, Word- (DOCX) eller Excel-fil (XLSX). Filen er
         # sjekket etter innholdet, ikke etter navnet.
         _(
@@ -393,35 +391,46 @@ def attachment_content_type(*, uploaded: UploadedFile) -> str:
         )
         % {"name": uploaded.name},
     )
-    return content_type
+    return kind
 
 
-@transaction.atomic
 def attachment_add(*, application: Application, by: User, uploaded: UploadedFile) -> Attachment:
-    """Store an attachment under MEDIA_ROOT with its checksum."""
-    application = lock(application, *RELATED)
+    """Store an attachment under a name of our own with its checksum and scan result.
+
+    The scan runs before the row lock (clamd may take seconds on a large file). A quarantined
+    file is kept, so IMDi can see what was sent, but it cannot be downloaded; the view tells the
+    uploader why (``imdi_grants.lib.uploads.scan_feedback``)."""
     _require_editable(application, by)
-    content_type = attachment_content_type(uploaded=uploaded)
-    data = uploaded.read()
-    digest = hashlib.sha256(data).hexdigest()
-    name = (uploaded.name or "vedlegg").rsplit("/", 1)[-1][-150:]
-    attachment = Attachment(
-        application=application,
-        original_name=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=by,
-    )
-    attachment.file.save(name, ContentFile(data), save=False)
-    attachment.save()
-    audit_log(
-        subject=application,
-        action="imdi.application.attachment_added",
-        actor=by,
-        organisation=application.organisation,
-        data={"name": name, "sha256": digest, "size": len(data)},
-    )
+    checked = upload_scan(uploaded, kind=attachment_kind(uploaded=uploaded))
+    with transaction.atomic():
+        application = lock(application, *RELATED)
+        _require_editable(application, by)
+        attachment = Attachment(
+            application=application,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+            **checked.scan.fields(),
+        )
+        checked.store(attachment.file)
+        attachment.save()
+        audit_log(
+            subject=application,
+            action="imdi.application.attachment_added",
+            actor=by,
+            organisation=application.organisation,
+            data={
+                "name": checked.name,
+                "sha256": checked.sha256,
+                "size": checked.size,
+                "scan": checked.scan.status,
+            },
+        )
+        upload_quarantine_log(
+            checked=checked, subject=application, by=by, organisation=application.organisation
+        )
     return attachment
 
 
@@ -430,8 +439,8 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     application = lock(attachment.application, *RELATED)
     _require_editable(application, by)
     name = attachment.original_name
-    attachment.file.delete(save=False)
     attachment.delete()
+    delete_after_commit([attachment.file])
     audit_log(
         subject=application,
         action="imdi.application.attachment_deleted",
@@ -521,18 +530,72 @@ def receipt_render_and_send(*, application_id: int) -> Receipt | None:
 def receipts_sweep(*, now: dt.datetime | None = None) -> int:
     """Render again the receipts still not made or e-mailed some minutes after a submission
     (the broker was down, a worker died); run every few minutes by beat."""
+    from .selectors import receipts_stuck
     from .tasks import receipt_render
 
-    before = (now or timezone.now()) - dt.timedelta(minutes=5)
-    done = Receipt.objects.filter(
-        application=OuterRef("pk"),
-        version=OuterRef("submission_count"),
-        emailed_at__isnull=False,
-    )
-    stuck = (
-        Application.objects.exclude(status=Status.DRAFT)
-        .filter(submission_count__gt=0, submitted_at__lt=before)
-        .exclude(Exists(done))
-        .order_by("submitted_at")
-    )
+    stuck = receipts_stuck(before=stuck_before(now)).order_by("submitted_at")
     return sweep(receipt_render, stuck.values_list("pk", flat=True))
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+
+def drafts_expired_delete(*, deadline_before: dt.date) -> int:
+    """Delete the drafts never submitted to rounds whose application deadline was before
+    ``deadline_before``: they can never be sent, and what they hold is the organisation's own
+    unfinished work. Each goes with its attachments and an audit entry saying what went."""
+    count = 0
+    expired = Application.objects.filter(
+        status=Status.DRAFT, scheme_year__application_deadline__lt=deadline_before
+    ).values_list("pk", flat=True)
+    for pk in list(expired[:500]):
+        with transaction.atomic():
+            application = (
+                Application.objects.select_for_update(of=("self",))
+                .select_related("organisation", "scheme_year", "focus_area")
+                .filter(pk=pk, status=Status.DRAFT)
+                .first()
+            )
+            if application is None:  # submitted or deleted meanwhile
+                continue
+            files = [attachment.file for attachment in application.attachments.all()]
+            audit_log(
+                subject=application,
+                action="imdi.retention.draft_deleted",
+                actor=None,
+                organisation=application.organisation,
+                data={
+                    "year": application.scheme_year.year,
+                    "focus_area": application.focus_area.number,
+                    "created": application.created_at.date().isoformat(),
+                    "attachments": len(files),
+                },
+            )
+            application.delete()
+            delete_after_commit(files)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def attachments_remove(*, application: Application, reason: str) -> int:
+    """Remove the uploaded attachments of a closed case whose archive period has passed; the
+    audit entry keeps what they were (name, size, checksum), the decision and letters stay."""
+    attachments = list(application.attachments.all())
+    if not attachments:
+        return 0
+    audit_log(
+        subject=application,
+        action="imdi.retention.attachments_removed",
+        actor=None,
+        organisation=application.organisation,
+        reason=reason,
+        data={
+            "attachments": [
+                {"name": a.original_name, "size": a.size, "sha256": a.sha256} for a in attachments
+            ]
+        },
+    )
+    application.attachments.all().delete()
+    delete_after_commit([attachment.file for attachment in attachments])
+    return len(attachments)

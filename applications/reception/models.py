@@ -10,7 +10,16 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from imdi_grants.lib.scanning import (
+    ScanStatus,
+    scan_result_field,
+    scan_status_field,
+    scanned_at_field,
+)
+from imdi_grants.lib.uploads import stored_file_name
 
 
 class ReceptionAgreement(models.Model):
@@ -70,6 +79,10 @@ class PlaceCount(models.Model):
         return f"{self.places} ({self.valid_from:%d.%m.%Y})"
 
 
+def _partnership_document_path(instance: PartnershipAgreement, filename: str) -> str:
+    return f"partnership/{timezone.now():%Y}/{stored_file_name(filename)}"
+
+
 class PartnershipAgreement(models.Model):
     """Partnerskapsavtale between the municipality and its asylum reception centre, career centre
     and NAV office, describing each party's participation and responsibilities."""
@@ -85,9 +98,15 @@ class PartnershipAgreement(models.Model):
     responsibilities = models.TextField(_("each party's participation and responsibilities"))
     document = models.FileField(
         _("signed agreement (PDF)"),
-        upload_to="partnership/%Y/",
+        upload_to=_partnership_document_path,
+        max_length=300,
         validators=[FileExtensionValidator(["pdf"])],
     )
+    # The uploader's name for the document (kept only to show) and its scan.
+    document_original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    document_scan_status = scan_status_field()
+    document_scanned_at = scanned_at_field()
+    document_scan_result = scan_result_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -97,6 +116,10 @@ class PartnershipAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.valid_from:%d.%m.%Y})"
+
+    @property
+    def document_quarantined(self) -> bool:
+        return self.document_scan_status == ScanStatus.QUARANTINED
 
     def covers(self, start: dt.date, end: dt.date) -> bool:
         """Valid on every day from ``start`` to ``end``: the grant year's part that the grant

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +31,7 @@ from grants.services import (
 from imdi_grants.accounts.access import is_member, is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
+from imdi_grants.lib.uploads import upload_check, upload_quarantine_log
 from imdi_grants.lib.workflow import DomainError, Workflow, lock, require, require_actor
 from imdi_grants.outbox.services import organisation_notify
 from schemes.models import SchemeYear
@@ -139,6 +141,9 @@ def place_count_set(
         )
         % {"year": valid_from.year},
     )
+    before = (
+        agreement.place_counts.filter(valid_from__lte=valid_from).order_by("-valid_from").first()
+    )
     count, _created = PlaceCount.objects.update_or_create(
         agreement=agreement, valid_from=valid_from, defaults={"places": places}
     )
@@ -147,34 +152,115 @@ def place_count_set(
         action="imdi.reception.places_changed",
         actor=by,
         organisation=agreement.organisation,
-        data={"valid_from": str(valid_from), "places": places},
+        # "old_places": the number in force on that date before the change
+        data={
+            "valid_from": str(valid_from),
+            "places": places,
+            "old_places": before.places if before else None,
+        },
     )
     return count
 
 
-@transaction.atomic
-def partnership_agreement_register(
-    *, organisation: Organisation, by: User, **fields: object
-) -> PartnershipAgreement:
-    """Register the partnership agreement (partnerskapsavtale) with its signed PDF."""
-    require_actor(is_staff(by))
-    partnership = PartnershipAgreement.objects.create(organisation=organisation, **fields)
-    audit_log(
-        subject=partnership,
-        action="imdi.reception.partnership_registered",
-        actor=by,
-        organisation=organisation,
-        data={"valid_from": str(partnership.valid_from)},
+def agreement_end_date_check(*, agreement: ReceptionAgreement, end_date: dt.date | None) -> None:
+    """Refuse an end date that would change the period of a year with a decided grant: that
+    year's basis changes only through a change request (as its places, ``place_count_set``), so
+    a letter's amount never silently disagrees with the agreement behind it."""
+    old = agreement.end_date
+    if old == end_date:
+        return
+    require(
+        end_date is None or end_date >= agreement.start_date,
+        _("The end date cannot be before the start date."),
     )
+    # The days whose coverage changes: from the day after the earlier end to the later end
+    # (open-ended when either is None).
+    first = min(day for day in (old, end_date) if day is not None) + dt.timedelta(days=1)
+    affected = agreement.offers.filter(grant__isnull=False, scheme_year__year__gte=first.year)
+    if old is not None and end_date is not None:
+        affected = affected.filter(scheme_year__year__lte=max(old, end_date).year)
+    year = (
+        affected.order_by("scheme_year__year").values_list("scheme_year__year", flat=True).first()
+    )
+    require(
+        year is None,
+        _(
+            "A grant has been decided for %(year)s, so the agreement's end date cannot change "
+            "that year's period. Its places change through a change request from the "
+            "municipality that IMDi approves."
+        )
+        % {"year": year},
+    )
+
+
+@transaction.atomic
+def agreement_end_date_set(
+    *, agreement: ReceptionAgreement, end_date: dt.date | None, by: User
+) -> ReceptionAgreement:
+    """Change when an agreement ends (the grant is computed up to that day), with the old and
+    the new date in the audit trail; the admin's change form saves through here."""
+    require_actor(is_staff(by))
+    agreement = lock(agreement, "organisation")
+    old = agreement.end_date
+    if old == end_date:
+        return agreement
+    agreement_end_date_check(agreement=agreement, end_date=end_date)
+    agreement.end_date = end_date
+    agreement.save(update_fields=["end_date"])
+    audit_log(
+        subject=agreement,
+        action="imdi.reception.agreement_end_changed",
+        actor=by,
+        organisation=agreement.organisation,
+        data={
+            "changes": {
+                "end_date": {
+                    "from": old.isoformat() if old else None,
+                    "to": end_date.isoformat() if end_date else None,
+                }
+            }
+        },
+    )
+    return agreement
+
+
+def partnership_agreement_register(
+    *, organisation: Organisation, by: User, document: UploadedFile, **fields: object
+) -> PartnershipAgreement:
+    """Register the partnership agreement (partnerskapsavtale) with its signed PDF, checked and
+    scanned before the transaction and stored under a name of our own; a quarantined PDF is
+    kept but the agreement does not count (``valid_partnership_agreement``)."""
+    require_actor(is_staff(by))
+    checked = upload_check(document, allowed=("pdf",))
+    with transaction.atomic():
+        partnership = PartnershipAgreement(
+            organisation=organisation,
+            document_original_name=checked.name,
+            **checked.scan.fields(prefix="document_"),
+            **fields,
+        )
+        checked.store(partnership.document)
+        partnership.save()
+        audit_log(
+            subject=partnership,
+            action="imdi.reception.partnership_registered",
+            actor=by,
+            organisation=organisation,
+            data={"valid_from": str(partnership.valid_from), "scan": checked.scan.status},
+        )
+        upload_quarantine_log(
+            checked=checked, subject=partnership, by=by, organisation=organisation
+        )
     return partnership
 
 
 def valid_partnership_agreement(
     *, organisation: Organisation, start: dt.date, end: dt.date
 ) -> PartnershipAgreement | None:
-    """A partnership agreement valid for the whole period the grant covers."""
+    """A partnership agreement valid for the whole period the grant covers, whose signed PDF
+    is not quarantined."""
     for agreement in organisation.partnership_agreements.all():
-        if agreement.covers(start, end):
+        if agreement.covers(start, end) and not agreement.document_quarantined:
             return agreement
     return None
 
@@ -235,6 +321,11 @@ def offer_send(*, organisation: Organisation, scheme_year: SchemeYear, by: User)
     without a valid partnership agreement (the circular's conditions)."""
     require_actor(is_staff(by))
     year = scheme_year.year
+    require(
+        scheme_year.is_published,
+        _("%(year)s is a draft under review; publish it before offers are sent.")
+        % {"year": scheme_year},
+    )
     agreement = next(
         (a for a in organisation.reception_agreements.all() if a.covers_year(year)), None
     )

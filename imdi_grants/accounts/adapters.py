@@ -11,7 +11,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,27 @@ class AccountAdapter(DefaultAccountAdapter):
             request, action="imdi.security.login_failed", account=account, actor=None, email=email
         )
         super().authentication_failed(request, **credentials)
+
+    def respond_email_verification_sent(
+        self, request: HttpRequest, user: Any | None
+    ) -> HttpResponseBase:
+        """The password was right but the address typed is one the user added and has not
+        confirmed (``ACCOUNT_EMAIL_VERIFICATION = "mandatory"``): no login. allauth has sent the
+        confirmation e-mail; back on the login page, the person is told why and what to do."""
+        if user is None:  # allauth's answer to a sign-up, which is closed here
+            return super().respond_email_verification_sent(request, user)
+        _audit_account_event(
+            request, action="imdi.security.login_unconfirmed", account=user, actor=None
+        )
+        messages.error(
+            request,
+            _(
+                "This e-mail address is not confirmed yet, so you cannot log in with it. "
+                "Follow the link in the e-mail we sent to the address, then log in again, "
+                "or log in with your primary address."
+            ),
+        )
+        return redirect("account_login")
 
 
 def strip_identity_number(extra_data: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,17 @@ from import_export.forms import SelectableFieldsExportForm
 
 from .models import Invitation, Membership, Organisation, User
 from .resources import LanguageDecisionResource, OrganisationResource
+from .services import ORGANISATION_EDITABLE_FIELDS, organisation_update
+
+#: An organisation's fields from the registry of municipalities and county municipalities.
+REGISTRY_FIELDS = (
+    "name",
+    "short_name",
+    "is_municipality",
+    "is_county_municipality",
+    "municipality_number",
+    "county_number",
+)
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
@@ -88,6 +99,31 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user", "organisation"]
 
 
+class AuditedMembershipsMixin:
+    """Who may act for an organisation (a signatory accepts grant letters) changes in the admin
+    only with an audit entry: each added, changed or removed membership, with the old and the
+    new role."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        from .services import membership_changes_audit
+
+        before = {
+            m.pk: m.role
+            for m in Membership.objects.filter(
+                pk__in=[f.instance.pk for f in formset.forms if f.instance.pk]
+            )
+        }
+        super().save_formset(request, form, formset, change)
+        membership_changes_audit(
+            by=request.user,
+            added=formset.new_objects,
+            changed=[(obj, before.get(obj.pk, "")) for obj, _fields in formset.changed_objects],
+            removed=[(obj, before.get(obj.pk, obj.role)) for obj in formset.deleted_objects],
+        )
+
+
 class UserAddForm(forms.ModelForm):
     """Staff and municipal users are created without a password; they set one from an e-mail
     link (the invitation, or "forgot password")."""
@@ -104,7 +140,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedMembershipsMixin, DjangoUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
     ordering = ["email"]
@@ -126,11 +162,26 @@ class UserAdmin(DjangoUserAdmin):
         css = {"all": ["css/admin.css"]}
 
     def save_model(self, request, obj, form, change):
-        """Unticking "active" ends the person's sessions everywhere (``user_deactivate``)."""
+        """Unticking "active" ends the person's sessions everywhere (``user_deactivate``). The
+        address the administrator gives is the user's verified primary one, as for an invited
+        user (``user_primary_email_confirm``)."""
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
         if deactivated:
             obj.is_active = True  # the service makes the change, ends the sessions and audits
+        access_changed = {
+            name: (form.initial.get(name), form.cleaned_data[name])
+            for name in ("staff_role", "is_staff", "is_superuser")
+            if change and name in form.changed_data
+        }
         super().save_model(request, obj, form, change)
+        if access_changed:
+            from .services import staff_access_audit
+
+            staff_access_audit(user=obj, by=request.user, changes=access_changed)
+        if not change or "email" in form.changed_data:
+            from .services import user_primary_email_confirm
+
+            user_primary_email_confirm(user=obj)
         if deactivated:
             from .services import user_deactivate
 
@@ -139,7 +190,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NorwegianImportExportAdmin):
+class OrganisationAdmin(AuditedMembershipsMixin, NorwegianImportExportAdmin):
     resource_classes = [OrganisationResource, LanguageDecisionResource]
     list_display = [
         "name",
@@ -153,6 +204,51 @@ class OrganisationAdmin(NorwegianImportExportAdmin):
     list_filter = ["is_municipality", "is_county_municipality", "written_standard", "county_number"]
     search_fields = ["name", "municipality_number", "organisation_number"]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The registry's fields come from loading or importing the registry (audited there);
+        on an existing organisation they are not typed in by hand."""
+        return REGISTRY_FIELDS if obj is not None else ()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return (
+            (
+                _("From the registry"),
+                {
+                    "fields": REGISTRY_FIELDS,
+                    "description": _(
+                        "Changed by loading or importing the registry; each change is recorded "
+                        "in the audit log."
+                    ),
+                },
+            ),
+            (
+                _("What letters and payments use"),
+                {
+                    "fields": ORGANISATION_EDITABLE_FIELDS,
+                    "description": _(
+                        "Saved by the same rules as on the organisation's page in the portal: "
+                        "each change is recorded in the audit log with the old and the new value."
+                    ),
+                },
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """A change goes through ``organisation_update``, which checks the numbers and writes
+        the audit entry with the old and the new value; a new organisation is saved as is."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changed = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in ORGANISATION_EDITABLE_FIELDS
+        }
+        if changed:
+            organisation_update(organisation=obj, by=request.user, **changed)
 
 
 @admin.register(Invitation)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +88,19 @@ class InvitationForm(forms.Form):
         ]
         if len(roles) == 1:
             field.initial = roles[0]
+
+
+class PasswordResetForm(ResetPasswordForm):
+    """allauth's "forgot password" form, except that an address the user added and has not
+    confirmed gets no reset link: otherwise whoever holds it could set the password and log in
+    with the primary address, round the confirmation that logging in with it requires."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        unconfirmed = set(
+            EmailAddress.objects.filter(
+                user__in=self.users, email__iexact=email, verified=False
+            ).values_list("user_id", flat=True)
+        )
+        self.users = [user for user in self.users if user.pk not in unconfirmed]
+        return email

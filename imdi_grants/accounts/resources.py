@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 from import_export import fields, resources
 
+from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.identifiers import (
     normalise_bank_account_number,
     normalise_organisation_number,
@@ -65,29 +66,64 @@ IMPORT_EXPORT_MESSAGES = (
 )
 
 
-class OrganisationResource(resources.ModelResource):
+#: What an import may change on an organisation, each change audited with its old and new value.
+AUDITED_FIELDS = (
+    "name",
+    "short_name",
+    "is_municipality",
+    "is_county_municipality",
+    "municipality_number",
+    "county_number",
+    "organisation_number",
+    "bank_account_number",
+    "written_standard",
+    "postal_address",
+    "postal_code",
+    "postal_place",
+    "phone",
+    "email",
+)
+
+
+class AuditedImportMixin:
+    """An imported row that changes an existing organisation writes the same audit entry as
+    ``organisation_update`` (``imdi.organisation.changed``, each field's old and new value, by
+    the administrator who imported), in the import's transaction: a preview's entries are rolled
+    back with it."""
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        before = (
+            None
+            if is_create
+            else Organisation.objects.filter(pk=instance.pk).values(*AUDITED_FIELDS).first()
+        )
+        super().save_instance(instance, is_create, row, **kwargs)
+        if before is None or (kwargs.get("dry_run") and not kwargs.get("using_transactions")):
+            return  # created, or a preview without a transaction, which saved nothing
+        changes = {
+            name: {"from": before[name], "to": getattr(instance, name)}
+            for name in AUDITED_FIELDS
+            if (before[name] or "") != (getattr(instance, name) or "")  # None and "" alike
+        }
+        if changes:
+            user = kwargs.get("user")
+            audit_log(
+                subject=instance,
+                action="imdi.organisation.changed",
+                actor=user if user is not None and user.is_authenticated else None,
+                organisation=instance,
+                data={"changes": changes, "import": True},
+            )
+
+
+class OrganisationResource(AuditedImportMixin, resources.ModelResource):
     """Rows are matched on municipality number and county number; numbers are checked (MOD11)
     before anything is saved, so a wrong check digit is an error in the preview."""
 
     class Meta:
         model = Organisation
         import_id_fields = ("municipality_number", "county_number", "is_county_municipality")
-        fields = (
-            "name",
-            "short_name",
-            "is_municipality",
-            "is_county_municipality",
-            "municipality_number",
-            "county_number",
-            "organisation_number",
-            "bank_account_number",
-            "written_standard",
-            "postal_address",
-            "postal_code",
-            "postal_place",
-            "phone",
-            "email",
-        )
+        fields = AUDITED_FIELDS  # every column the import may change is audited
         export_order = fields
         skip_unchanged = True
         report_skipped = True
@@ -146,7 +182,7 @@ def organisation_by_number(number: object) -> Organisation | None:
     return None
 
 
-class LanguageDecisionResource(resources.ModelResource):
+class LanguageDecisionResource(AuditedImportMixin, resources.ModelResource):
     """Each municipality's and county municipality's decision on the written standard state
     bodies use towards it (målform, the Language Act § 15), from a file with the columns
     "nummer" (municipality or county number) and "målform" (bokmål, nynorsk or nøytral). Rows

@@ -192,11 +192,60 @@ def user_create(
         is_staff=is_admin,
         is_superuser=is_admin,
     )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    user_primary_email_confirm(user=user)
     return user
 
 
+def user_primary_email_confirm(*, user: User) -> EmailAddress:
+    """Make the address an administrator gave the user (``User.email``) their verified primary
+    address: the invitation, or a reset link sent to it, is how they get a password, so it is
+    theirs. Addresses the user adds later must be confirmed by e-mail before they log in with
+    them (``ACCOUNT_EMAIL_VERIFICATION = "mandatory"``)."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        address = EmailAddress(user=user, email=user.email)
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+        primary=False
+    )
+    address.verified = True
+    address.primary = True
+    address.save()
+    return address
+
+
 @transaction.atomic
+def membership_changes_audit(
+    *,
+    by: User,
+    added: list[Membership],
+    changed: list[tuple[Membership, str]],
+    removed: list[tuple[Membership, str]],
+) -> None:
+    """Audit memberships changed in the admin: who may now act for which organisation, in which
+    role, and what it was before."""
+    rows = [(m, "", m.role) for m in added]
+    rows += [(m, old, m.role) for m, old in changed]
+    rows += [(m, old, "") for m, old in removed]
+    for membership, old, new in rows:
+        audit_log(
+            subject=membership.organisation,
+            action="imdi.organisation.membership_changed",
+            actor=by,
+            organisation=membership.organisation,
+            data={"user": membership.user.email, "old_role": old, "new_role": new},
+        )
+
+
+def staff_access_audit(*, user: User, by: User, changes: dict[str, tuple[object, object]]) -> None:
+    """Audit a change of a person's staff role or admin rights made in the admin."""
+    audit_log(
+        subject=user,
+        action="imdi.security.staff_access_changed",
+        actor=by,
+        data={name: {"old": str(old), "new": str(new)} for name, (old, new) in changes.items()},
+    )
+
+
 def membership_set(*, user: User, organisation: Organisation, role: str) -> Membership:
     membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": MembershipRole(role)}

@@ -135,6 +135,7 @@ def demo_follow_up_load(*, scheme_year: SchemeYear) -> None:
     grants.reaction_decide(reaction=reclaim, by=_user(ADMINISTRATOR), approve=True)
     grants.reaction_letter_send(reaction_id=reclaim.pk, on=today_in_oslo() - dt.timedelta(days=2))
     reclaim.refresh_from_db()
+    grants.reaction_letter_opened(reaction=reclaim, by=_signatory(trondelag))
     appeal = appeal_lodge(
         by=_signatory(trondelag),
         reaction=reclaim,

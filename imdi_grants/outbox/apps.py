@@ -13,3 +13,7 @@ class OutboxConfig(AppConfig):
         from .models import MessageStatus
 
         register_statuses(MessageStatus)
+
+        from .pending import register
+
+        register()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -20,6 +22,9 @@ from .models import MessageStatus, OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+#: The outbox sweep sends for at most this long a run (``CELERY_TASK_SOFT_TIME_LIMIT`` is 45 s).
+SWEEP_SECONDS = 30
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -62,6 +67,24 @@ def message_queue(
     return message
 
 
+def messages_stuck(*, before: dt.datetime) -> QuerySet[OutboxMessage]:
+    """E-mails queued before ``before`` and still not sent, and those that gave up."""
+    return OutboxMessage.objects.filter(
+        Q(status=MessageStatus.QUEUED, created_at__lt=before) | Q(status=MessageStatus.FAILED)
+    )
+
+
+@transaction.atomic
+def message_retry(*, message_id: int) -> None:
+    """Try a waiting or failed e-mail again now (a failed one gets a fresh round of attempts)."""
+    from .tasks import message_send as task
+
+    OutboxMessage.objects.filter(pk=message_id).exclude(status=MessageStatus.SENT).update(
+        status=MessageStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+    enqueue(task, message_id)
+
+
 @transaction.atomic
 def message_send(*, message_id: int) -> bool:
     """Send a queued e-mail once. The row lock (skipping a row another worker holds) and the
@@ -90,15 +113,20 @@ def message_send(*, message_id: int) -> bool:
     return True
 
 
-def messages_sweep(*, now: dt.datetime | None = None) -> int:
+def messages_sweep(*, now: dt.datetime | None = None, seconds: float = SWEEP_SECONDS) -> int:
     """Send again what is still queued and due (the broker was down, a worker died, the mail
-    server refused); run every few minutes by beat."""
+    server refused); run every few minutes by beat. It starts no new e-mail after ``seconds``,
+    so it ends well inside the tasks' soft time limit instead of being killed in the middle of
+    an e-mail (which would then go out twice); the next run sends the rest."""
     now = now or timezone.now()
+    stop = time.monotonic() + seconds
     due = OutboxMessage.objects.filter(
         status=MessageStatus.QUEUED, next_attempt_at__lte=now
     ).values_list("pk", flat=True)[:500]
     sent = 0
     for pk in due:
+        if time.monotonic() >= stop:
+            break
         sent += message_send(message_id=pk)
     return sent
 

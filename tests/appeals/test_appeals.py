@@ -85,6 +85,18 @@ def test_an_unopened_letter_counts_as_received_a_week_after_sending(dismissed, s
     assert appeal.deadline == dt.date(2025, 4, 1)
 
 
+def test_an_appeal_before_the_assumed_delivery_day_shows_the_letter_had_arrived(
+    dismissed, signatory
+):
+    DecisionLetter.objects.filter(pk=dismissed.letter.pk).update(opened_on=None)
+    dismissed.letter.refresh_from_db()
+    appeal = services.appeal_lodge(
+        by=signatory, text="Klage.", decision=dismissed, today=dt.date(2025, 3, 6)
+    )
+    assert appeal.received_on == dt.date(2025, 3, 6), "not the assumed 11 March"
+    assert appeal.deadline == dt.date(2025, 3, 27)
+
+
 def test_imdi_reverses_a_dismissal_and_the_case_goes_back_to_assessment(
     dismissed, signatory, assessor_a, lead, assessor_b
 ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 
 from applications.reception import services as reception
@@ -94,3 +95,27 @@ def test_an_unsent_reopening_letter_does_not_lapse(issued_grant, caseworker, tim
     issued_grant.refresh_from_db()
     assert letter.status == LetterStatus.AWAITING
     assert issued_grant.status == GrantStatus.LETTER_ISSUED
+
+
+def test_no_acceptance_deadline_runs_while_the_pdf_cannot_be_made(
+    offer, signatory, caseworker, settings, tmp_path
+):
+    """Issue 12: a letter is sent and rendered together; a full disk (here: a media folder that
+    cannot be written) leaves it unsent, with no deadline and no e-mail, until a retry works."""
+    reception.acceptance_letter_submit(offer=offer, by=signatory, fields=ACCEPTANCE_FIELDS)
+    letter = reception.offer_grant(offer=offer, by=caseworker)
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocked
+    with pytest.raises(OSError):
+        services.grant_letter_deliver(letter_id=letter.pk)
+    letter.refresh_from_db()
+    assert (letter.sent_on, letter.acceptance_deadline, letter.rendered_at) == (None, None, None)
+    assert not OutboxMessage.objects.filter(key__startswith=f"letter:{letter.pk}:").exists()
+    assert services.grants_lapse_overdue(at=dt.datetime(2030, 1, 1, tzinfo=OSLO)) == 0
+
+    settings.MEDIA_ROOT = tmp_path / "media-ok"
+    services.grant_letter_deliver(letter_id=letter.pk)
+    letter.refresh_from_db()
+    assert letter.sent_on and letter.acceptance_deadline and letter.rendered_at
+    assert OutboxMessage.objects.filter(key__startswith=f"letter:{letter.pk}:").exists()
