@@ -90,3 +90,20 @@ class ReactionProposeForm(forms.Form):
 
 class ReactionRejectForm(forms.Form):
     reason = forms.CharField(label=_("Why rejected"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpenDataFilter(forms.Form):
+    """The open data's filter: a year with awarded grants, and a scheme."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+        self.fields["scheme"].choices = [("", _("Both schemes")), *SchemeCode.choices]
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"year": data.get("year") or None, "scheme_code": data.get("scheme") or ""}

@@ -34,6 +34,9 @@ class SchemeParts:
     #: Whether a reaction to a breach (withholding, reclaim) is an individual decision that may
     #: be appealed (the development grant: fvl § 2 b, AID the appeals body); its letter says so.
     reactions_appealable: bool = False
+    #: What the open data says about each grant beyond the shared fields, by grant id, read for
+    #: many grants in one query: ``{"focus_area": ..., "project_title": ...}``.
+    public_details: Callable[[list[Grant]], dict[int, dict[str, str]]] | None = None
 
 
 _schemes: dict[str, SchemeParts] = {}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from imdi_grants.accounts.models import User
 
 from .access import grants_visible_to
 from .models import (
+    ClosingLetter,
     Grant,
     GrantLetter,
     GrantStatus,
@@ -17,7 +18,36 @@ from .models import (
     Payment,
     PaymentBatch,
     PaymentStatus,
+    Reaction,
+    ReactionStatus,
 )
+
+_NOT_DONE = Q(rendered_at__isnull=True) | Q(sent_on__isnull=True)
+
+
+def grant_letters_stuck(*, before: dt.datetime) -> QuerySet[GrantLetter]:
+    """Issued before ``before`` and still not rendered or sent: their task was lost."""
+    return (
+        GrantLetter.objects.filter(status=LetterStatus.AWAITING, created_at__lt=before)
+        .filter(_NOT_DONE)
+        .select_related("grant__organisation")
+    )
+
+
+def reaction_letters_stuck(*, before: dt.datetime) -> QuerySet[Reaction]:
+    return (
+        Reaction.objects.filter(status=ReactionStatus.APPROVED, decided_at__lt=before)
+        .filter(_NOT_DONE)
+        .select_related("grant__organisation")
+    )
+
+
+def closing_letters_stuck(*, before: dt.datetime) -> QuerySet[ClosingLetter]:
+    return (
+        ClosingLetter.objects.filter(created_at__lt=before)
+        .filter(_NOT_DONE)
+        .select_related("grant__organisation")
+    )
 
 
 def grant_list(
@@ -98,3 +128,58 @@ def letters_affected_by_amendment(*, scheme_year_id: int) -> QuerySet[GrantLette
         .prefetch_related("grant__payments")
         .order_by("grant__case_number", "version")
     )
+
+
+#: Grants the public may know of: the recipient accepted them (refusals, lapsed offers and
+#: letters not yet accepted are never published).
+PUBLISHED = (GrantStatus.ACCEPTED, GrantStatus.PAID, GrantStatus.CLOSED)
+
+
+def awarded_grants(*, year: int | None = None, scheme_code: str = "") -> QuerySet[Grant]:
+    """Accepted grants for the open data, at a constant number of queries."""
+    qs = Grant.objects.filter(status__in=PUBLISHED).select_related(
+        "organisation", "scheme_year__scheme"
+    )
+    if year:
+        qs = qs.filter(scheme_year__year=year)
+    if scheme_code:
+        qs = qs.filter(scheme_year__scheme__code=scheme_code)
+    return qs.order_by("scheme_year__year", "scheme_year__scheme__code", "organisation__name", "pk")
+
+
+def awarded_years() -> list[int]:
+    return list(
+        Grant.objects.filter(status__in=PUBLISHED)
+        .values_list("scheme_year__year", flat=True)
+        .distinct()
+        .order_by("-scheme_year__year")
+    )
+
+
+def open_data_rows(grants: list[Grant]) -> list[dict[str, object]]:
+    """One row per grant with the documented open-data fields; the schemes add the focus area
+    and project title (``SchemeParts.public_details``), one query per scheme."""
+    from .registry import scheme_parts
+
+    details: dict[int, dict[str, str]] = {}
+    for code in {grant.scheme_code for grant in grants}:
+        try:
+            reader = scheme_parts(scheme_code=code).public_details
+        except LookupError:
+            reader = None
+        if reader is not None:
+            details.update(reader([g for g in grants if g.scheme_code == code]))
+    return [
+        {
+            "year": grant.scheme_year.year,
+            "scheme": grant.scheme_year.scheme.code,
+            "scheme_name": grant.scheme_year.scheme.name,
+            "case_number": grant.case_number,
+            "recipient": grant.organisation.name,
+            "organisation_number": grant.organisation.organisation_number or "",
+            "focus_area": details.get(grant.pk, {}).get("focus_area", ""),
+            "project_title": details.get(grant.pk, {}).get("project_title", ""),
+            "amount": grant.amount,
+        }
+        for grant in grants
+    ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
+from tablib import Dataset
 
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.exports import FORMATS, dataset_response
@@ -22,6 +26,7 @@ from .access import get_letter_for_user, grants_visible_to, is_staff, may_see
 from .forms import (
     AmendYearForm,
     BatchRejectForm,
+    OpenDataFilter,
     PaymentFilter,
     PaymentProposeForm,
     ReactionProposeForm,
@@ -350,3 +355,67 @@ def closing_letter(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/pdf",
         filename=f"avslutning-{grant.case_number.replace('/', '-')}.pdf",
     )
+
+
+#: The open data's fields, as documented on the page and in the JSON.
+OPEN_DATA_FIELDS = (
+    ("year", _lazy("The grant year")),
+    ("scheme", _lazy("The scheme's code: reception or development")),
+    ("scheme_name", _lazy("The scheme's name")),
+    ("case_number", _lazy("IMDi's case number")),
+    ("recipient", _lazy("The municipality or county municipality that received the grant")),
+    ("organisation_number", _lazy("The recipient's organisation number (nine digits)")),
+    (
+        "focus_area",
+        _lazy(
+            "The development grant's focus area, number and name (empty for the reception grant)"
+        ),
+    ),
+    ("project_title", _lazy("The development project's title (empty for the reception grant)")),
+    ("amount", _lazy("The amount granted for the year, in whole Norwegian kroner")),
+)
+
+
+@cache_control(public=True, max_age=3600)
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Accepted grants, for anyone, without logging in: who received how much, for what, in
+    which year. Nothing about refused applicants or about persons."""
+    form = OpenDataFilter(request.GET or None, years=selectors.awarded_years())
+    filters = form.filters()
+    page = Paginator(selectors.awarded_grants(**filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/open_data.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.open_data_rows(list(page.object_list)),
+            "fields": OPEN_DATA_FIELDS,
+            "filters": filters,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def open_data_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered open data as CSV (``;``) or JSON with its field descriptions."""
+    filters = OpenDataFilter(request.GET or None, years=selectors.awarded_years()).filters()
+    rows = selectors.open_data_rows(list(selectors.awarded_grants(**filters)))
+    name = "tilskudd" + (f"-{filters['year']}" if filters["year"] else "")
+    if fmt == "json":
+        response = JsonResponse(
+            {
+                "publisher": "Integrerings- og mangfoldsdirektoratet (IMDi)",
+                "licence": "NLOD 2.0",
+                "fields": {key: str(text) for key, text in OPEN_DATA_FIELDS},
+                "grants": [{**row, "amount": str(row["amount"])} for row in rows],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Content-Disposition"] = f'inline; filename="{name}.json"'
+        return response
+    dataset = Dataset(headers=[key for key, _text in OPEN_DATA_FIELDS])
+    for row in rows:
+        dataset.append([row[key] for key, _text in OPEN_DATA_FIELDS])
+    return dataset_response(dataset, fmt=fmt, filename=name)

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imdi_grants.accounts.admin import LabelledInlineFormSet, NorwegianImportExportAdmin
+from imdi_grants.lib.workflow import DomainError
 
 from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
 from .resources import SchemeYearResource
-from .services import area_budgets_check, scheme_year_assert_editable, scheme_year_save
+from .services import (
+    area_budgets_check,
+    scheme_year_assert_editable,
+    scheme_year_copy,
+    scheme_year_save,
+)
 
 
 @admin.register(Scheme)
@@ -82,10 +93,46 @@ class SchemeYearAdmin(NorwegianImportExportAdmin):
         "application_deadline",
         "budget_frame",
         "letters_issued_at",
+        "is_published",
     ]
     list_filter = ["scheme", "is_demo"]
     list_select_related = ["scheme"]
-    readonly_fields = ["letters_issued_at"]
+    readonly_fields = ["letters_issued_at", "published_at", "published_by", "review_link"]
+    actions = ["copy_to_next_year"]
+
+    @admin.display(boolean=True, description=gettext_lazy("published"))
+    def is_published(self, obj: SchemeYear) -> bool:
+        return obj.is_published
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_link(self, obj: SchemeYear) -> str:
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("schemes:year_review", args=[obj.pk]),
+            _("What differs from the year before, and publishing"),
+        )
+
+    @admin.action(description=gettext_lazy("Copy to the next year, for review"))
+    def copy_to_next_year(self, request: HttpRequest, queryset: QuerySet[SchemeYear]) -> None:
+        """The same copy as the portal's button (``scheme_year_copy``), for each year chosen."""
+        for source in queryset.select_related("scheme").order_by("scheme__code", "year"):
+            try:
+                copy = scheme_year_copy(source=source, by=request.user)
+            except DomainError as exc:
+                self.message_user(request, str(exc), level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(year)s is created as a draft for review.") % {"year": copy},
+                        reverse("schemes:year_review", args=[copy.pk]),
+                        _("Review and publish it"),
+                    ),
+                    level=messages.SUCCESS,
+                )
 
     def save_model(
         self, request: HttpRequest, obj: SchemeYear, form: forms.ModelForm, change: bool

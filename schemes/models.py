@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -33,6 +34,31 @@ def require_nynorsk(obj: models.Model, *pairs: tuple[str, str]) -> None:
     }
     if errors:
         raise ValidationError(errors)
+
+
+def shift_years(day: dt.date | None, years: int) -> dt.date | None:
+    """The same day ``years`` later; 29 February becomes 28 February in a year without it."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def is_calendar_date(field: models.Field) -> bool:
+    """A date (moves with the year when a year is copied), not a moment in time."""
+    return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+
+
+def year_row_fields(model: type[models.Model]) -> list[models.Field]:
+    """What is configured on a row of a year (a focus area, a report deadline, a payment term):
+    every field but its key and the year it belongs to."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name != "scheme_year"
+    ]
 
 
 class SchemeCode(models.TextChoices):
@@ -127,6 +153,24 @@ class SchemeYear(models.Model):
         editable=False,
         help_text=_("Once letters are issued on a year and the year is past, it cannot change."),
     )
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Empty while the year is a draft for review: its round is not open to applicants."
+        ),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
 
     class Meta:
         verbose_name = _("yearly configuration")
@@ -138,6 +182,12 @@ class SchemeYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.year}"
+
+    @property
+    def is_published(self) -> bool:
+        """A draft (a copy under review) is open to no applicant until an administrator
+        publishes it."""
+        return self.published_at is not None
 
     @property
     def application_deadline_at(self) -> dt.datetime | None:
@@ -153,6 +203,25 @@ class SchemeYear(models.Model):
             raise ValidationError(
                 {"application_opens_on": _("The round cannot open after its deadline.")}
             )
+
+
+#: What an administrator configures on a year and a copy carries to the next year as it is ...
+SCHEME_YEAR_COPIED_FIELDS = (
+    "circular",
+    "rate_per_place_per_month",
+    "acceptance_window_days",
+    "budget_frame",
+    "assessors_per_application",
+    "score_spread_limit",
+    "budget_authority_name",
+    "budget_authority_title",
+)
+#: ... and the dates, which a copy moves forward by the years between.
+SCHEME_YEAR_DATE_FIELDS = (
+    "application_opens_on",
+    "application_deadline",
+    "grant_letter_target_date",
+)
 
 
 class ReportKind(models.TextChoices):

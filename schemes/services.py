@@ -1,4 +1,5 @@
-"""Writes to the yearly configuration: seeding, demo years, and the lock on past years."""
+"""Writes to the yearly configuration: seeding, copying a year to the next and publishing it,
+demo years, and the lock on past years."""
 
 from __future__ import annotations
 
@@ -10,44 +11,35 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
-from imdi_grants.lib.workflow import require, require_actor
+from imdi_grants.lib.workflow import DomainError, lock, require, require_actor
 
-from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
+from .models import (
+    SCHEME_YEAR_COPIED_FIELDS,
+    SCHEME_YEAR_DATE_FIELDS,
+    BasicAmount,
+    FocusArea,
+    PaymentTerm,
+    ReportDeadline,
+    Scheme,
+    SchemeYear,
+    is_calendar_date,
+    shift_years,
+    year_row_fields,
+)
+from .selectors import scheme_year_differences, scheme_year_problems
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "schemes.json"
-
-SCHEME_YEAR_COPIED_FIELDS = (
-    "circular",
-    "rate_per_place_per_month",
-    "acceptance_window_days",
-    "budget_frame",
-    "budget_authority_name",
-    "budget_authority_title",
-)
-SCHEME_YEAR_DATE_FIELDS = (
-    "application_opens_on",
-    "application_deadline",
-    "grant_letter_target_date",
-)
 
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
-
-
-def _shift(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a year that has none
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -86,6 +78,8 @@ def schemes_seed(*, path: Path = SEED_FILE) -> SeedResult:
             budget_frame=Decimal(row["budget_frame"]) if row.get("budget_frame") else None,
             budget_authority_name=row.get("budget_authority_name", ""),
             budget_authority_title=row.get("budget_authority_title", ""),
+            # The official years of the circulars: open to applicants as they are.
+            published_at=timezone.now(),
         )
         created += 1
         for deadline in row.get("report_deadlines", []):
@@ -113,54 +107,136 @@ def schemes_seed(*, path: Path = SEED_FILE) -> SeedResult:
     return SeedResult(created=created)
 
 
-def _copy_year(source: SchemeYear, year: int) -> SchemeYear:
-    shift = year - source.year
+def _row_copy(row: models.Model, *, to: SchemeYear, years: int) -> models.Model:
+    """A focus area, report deadline or payment term of a year as ``to``'s, dates moved on."""
+    return type(row)(
+        scheme_year=to,
+        **{
+            field.name: (
+                shift_years(getattr(row, field.name), years)
+                if is_calendar_date(field)
+                else getattr(row, field.name)
+            )
+            for field in year_row_fields(type(row))
+        },
+    )
+
+
+def _copy_year(*, source: SchemeYear, year: int, is_demo: bool) -> SchemeYear:
+    """``source``'s configuration as ``year``'s: every value carried over and every date moved on
+    by the years between (29 February to 28 February), with its report deadlines, payment terms
+    and focus areas (names, descriptions and reasons in Bokmål and Nynorsk, budgets). The copy is
+    a draft, published by its caller. The one copier for the administrator's copy and the demo's
+    years."""
+    years = year - source.year
     target = SchemeYear.objects.create(
         scheme=source.scheme,
         year=year,
-        is_demo=True,
+        is_demo=is_demo,
         **{field: getattr(source, field) for field in SCHEME_YEAR_COPIED_FIELDS},
-        **{field: _shift(getattr(source, field), shift) for field in SCHEME_YEAR_DATE_FIELDS},
+        **{field: shift_years(getattr(source, field), years) for field in SCHEME_YEAR_DATE_FIELDS},
     )
-    if not target.budget_authority_name:
-        target.budget_authority_name = "Demo Direktør"
-        target.budget_authority_title = "Avdelingsdirektør (demo)"
-        target.save(update_fields=["budget_authority_name", "budget_authority_title"])
-    for deadline in source.report_deadlines.all():
-        ReportDeadline.objects.create(
-            scheme_year=target,
-            kind=deadline.kind,
-            period_start=_shift(deadline.period_start, shift),
-            period_end=_shift(deadline.period_end, shift),
-            due_date=_shift(deadline.due_date, shift),
-        )
-    for term in source.payment_terms.all():
-        PaymentTerm.objects.create(
-            scheme_year=target,
-            kind=term.kind,
-            pay_on=_shift(term.pay_on, shift),
-            share_percent=term.share_percent,
-        )
-    for area in source.focus_areas.all():
-        area.pk = None
-        area.scheme_year = target
-        area.save()
+    for model, rows in (
+        (ReportDeadline, source.report_deadlines.order_by("due_date")),
+        (PaymentTerm, source.payment_terms.order_by("pay_on")),
+        (FocusArea, source.focus_areas.order_by("number")),
+    ):
+        model.objects.bulk_create([_row_copy(row, to=target, years=years) for row in rows])
     return target
+
+
+@transaction.atomic
+def scheme_year_copy(*, source: SchemeYear, by: User) -> SchemeYear:
+    """Next year's configuration from ``source``, as a draft for review: the administrator
+    changes what the new circular changes instead of typing every value again, sees what
+    differs from ``source`` and publishes it. Until then no applicant sees its round."""
+    require_actor(by.is_authenticated and by.is_administrator)
+    source = lock(source, "scheme")
+    year = source.year + 1
+    exists = _(
+        "%(year)s already exists, so the year before cannot be copied to it. Open it and "
+        "change it there."
+    ) % {"year": f"{source.scheme} {year}"}
+    require(not SchemeYear.objects.filter(scheme_id=source.scheme_id, year=year).exists(), exists)
+    try:
+        with transaction.atomic():  # a year added in the admin at the same moment
+            target = _copy_year(source=source, year=year, is_demo=source.is_demo)
+    except IntegrityError:
+        raise DomainError(exists) from None
+    audit_log(
+        subject=target,
+        action="imdi.scheme_year.copied",
+        actor=by,
+        data={"from_year": source.year, "from_id": source.pk},
+    )
+    return target
+
+
+class YearIncomplete(DomainError):
+    """Publishing refused: the year lacks something obvious. ``messages`` has one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.messages = problems
+        super().__init__(" ".join(problems))
+
+
+@transaction.atomic
+def scheme_year_publish(*, year: SchemeYear, by: User, reason: str = "") -> SchemeYear:
+    """An administrator publishes a reviewed year: from now its round is open to applicants on
+    its own dates. Refused while something obvious is missing (``scheme_year_problems``), so no
+    municipality meets a half-made round. The audit entry names what differed from the year
+    before."""
+    require_actor(by.is_authenticated and by.is_administrator)
+    year = lock(year, "scheme")
+    require(
+        not year.is_published,
+        _("%(year)s is already published.") % {"year": year},
+        code="stale",
+    )
+    problems = scheme_year_problems(year=year)
+    if problems:
+        raise YearIncomplete(problems)
+    year.published_at = timezone.now()
+    year.published_by = by
+    year.save(update_fields=["published_at", "published_by"])
+    audit_log(
+        subject=year,
+        action="imdi.scheme_year.published",
+        actor=by,
+        reason=reason,
+        data={"differences": [d.key for d in scheme_year_differences(year=year)]},
+    )
+    return year
 
 
 @transaction.atomic
 def demo_years_configure(*, today: dt.date | None = None) -> list[SchemeYear]:
     """Configure the current and the coming year of each scheme from its latest official year,
-    with every date moved forward and marked as demo values, so every flow can be tried today."""
+    with every date moved forward and marked as demo values, so every flow can be tried today.
+    The demo years are published at once: the demo round must be open."""
     day = today or today_in_oslo()
     made = []
     for scheme in Scheme.objects.all():
-        source = scheme.years.filter(is_demo=False).order_by("-year").first()
+        source = (
+            scheme.years.filter(is_demo=False, published_at__isnull=False).order_by("-year").first()
+        )
         if source is None:
             continue
         for year in (day.year, day.year + 1):
             if year > source.year and not scheme.years.filter(year=year).exists():
-                made.append(_copy_year(source, year))
+                target = _copy_year(source=source, year=year, is_demo=True)
+                if not target.budget_authority_name:
+                    target.budget_authority_name = "Demo Direktør"
+                    target.budget_authority_title = "Avdelingsdirektør (demo)"
+                target.published_at = timezone.now()
+                target.save(
+                    update_fields=[
+                        "budget_authority_name",
+                        "budget_authority_title",
+                        "published_at",
+                    ]
+                )
+                made.append(target)
     return made
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from applications.development.models import Application, Status
 from imdi_grants.accounts.models import User
-from imdi_grants.lib.formfields import MoneyField
+from imdi_grants.lib.formfields import MoneyField, ReadOnceChoices, ReadOnceModelChoiceField
 from schemes.models import FocusArea, SchemeYear
 
 from .models import CRITERIA, FORMAL_CHECKS, PRIORITIES, Assessment, Score
@@ -19,7 +20,7 @@ SCORE_CHOICES = [("", "–")] + [(n, str(n)) for n in range(1, 7)]
 QUEUE_STATUSES = [s for s in Status.choices if s[0] != Status.DRAFT]
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class StaffChoiceField(ReadOnceChoices, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.email
 
@@ -27,11 +28,11 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 class QueueFilter(forms.Form):
     """The queue's filters, all in the URL; a value that does not parse is ignored."""
 
-    year = forms.ModelChoiceField(
+    year = ReadOnceModelChoiceField(
         label=_("Round"), queryset=SchemeYear.objects.none(), required=False, empty_label=None
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    area = forms.ModelChoiceField(
+    area = ReadOnceModelChoiceField(
         label=_("Focus area"),
         queryset=FocusArea.objects.none(),
         required=False,
@@ -39,7 +40,7 @@ class QueueFilter(forms.Form):
     )
     county = forms.ChoiceField(label=_("County"), required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
-    assessor = forms.ModelChoiceField(
+    assessor = ReadOnceModelChoiceField(
         label=_("Assessor"),
         queryset=User.objects.none(),
         required=False,
@@ -75,13 +76,17 @@ class QueueFilter(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = rounds
+        self.fields["year"].queryset = rounds.annotate(
+            has_cases=Exists(
+                Application.objects.filter(scheme_year=OuterRef("pk"), case_number__isnull=False)
+            )
+        )
         self.fields["year"].label_from_instance = lambda sy: str(sy.year)
         self.fields["status"].choices = [("", _("All statuses")), *QUEUE_STATUSES]
         self.fields["county"].choices = [("", _("All counties")), *counties]
         self.fields["assessor"].queryset = staff
         self.fields["assessor"].label_from_instance = lambda u: u.full_name or u.email
-        year = self._year(rounds)
+        year = self._round = self._year()
         self.fields["year"].initial = year
         self.fields["area"].queryset = (
             FocusArea.objects.filter(scheme_year=year).order_by("number")
@@ -89,21 +94,22 @@ class QueueFilter(forms.Form):
             else FocusArea.objects.none()
         )
 
-    def _year(self, rounds: Any) -> SchemeYear | None:
+    def _year(self) -> SchemeYear | None:
+        rounds = list(self.fields["year"].queryset)  # read once; the control shows the same
         value = str(self.data.get("year") or "") if self.is_bound else ""
         if value.isascii() and value.isdigit() and 0 < int(value) < 2**31:
-            found = rounds.filter(pk=int(value)).first()
+            found = next((r for r in rounds if r.pk == int(value)), None)
             if found:
                 return found
         # The newest round that has received applications, else the newest.
-        return rounds.filter(applications__case_number__isnull=False).first() or rounds.first()
+        return next((r for r in rounds if r.has_cases), None) or (rounds[0] if rounds else None)
 
     def filters(self) -> dict[str, Any]:
         """The selector's arguments; an invalid value counts as not given."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
-            "scheme_year": data.get("year") or self._year(self.fields["year"].queryset),
+            "scheme_year": data.get("year") or self._round,
             "status": data.get("status") or "",
             "focus_area": data.get("area"),
             "county": data.get("county") or "",

@@ -6,6 +6,7 @@ Lists load in a fixed number of queries whatever their length: figures come from
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,7 +35,15 @@ from imdi_grants.accounts.models import User
 from schemes.models import FocusArea, SchemeCode, SchemeYear
 
 from . import access
-from .models import AreaAllocation, Assignment, BudgetTransfer, Decision, DecisionKind, Score
+from .models import (
+    AreaAllocation,
+    Assignment,
+    BudgetTransfer,
+    Decision,
+    DecisionKind,
+    DecisionLetter,
+    Score,
+)
 
 
 def amount_applied_first_year(*, application: Application) -> Decimal:
@@ -61,7 +70,7 @@ def committed_from_earlier_rounds(*, scheme_year: SchemeYear) -> Decimal:
     planned = (
         PlannedYear.objects.filter(
             year=scheme_year.year,
-            grant__scheme_year__scheme=scheme_year.scheme,
+            grant__scheme_year__scheme_id=scheme_year.scheme_id,  # no query for the scheme
             grant__scheme_year__year__lt=scheme_year.year,
         )
         .exclude(grant__status=GrantStatus.LAPSED)
@@ -397,3 +406,42 @@ def unscored_assignments() -> QuerySet[Assignment]:
         .select_related("assessor", "application__organisation")
         .order_by("assessor_id", "application__submitted_at")
     )
+
+
+def decision_letters_stuck(*, before: dt.datetime) -> QuerySet[DecisionLetter]:
+    """Refusal and dismissal letters made before ``before`` and still not sent or rendered."""
+    return (
+        DecisionLetter.objects.filter(created_at__lt=before)
+        .filter(Q(rendered_at__isnull=True) | Q(sent_on__isnull=True))
+        .select_related(
+            "decision__application__organisation", "decision__reversed_from__organisation"
+        )
+    )
+
+
+def public_details(grants: list) -> dict[int, dict[str, str]]:
+    """The open data's focus area and project title of development grants, by grant id: from
+    the award, or for a later year of a multi-year project from its first year's award. Two
+    queries, whatever the number of grants."""
+    ids = [grant.pk for grant in grants]
+    found: dict[int, dict[str, str]] = {}
+
+    def describe(decision: Decision) -> dict[str, str]:
+        application = decision.application or decision.reversed_from
+        area = application.focus_area
+        return {
+            "focus_area": f"{area.number}. {area.display_name}",
+            "project_title": application.title,
+        }
+
+    for decision in Decision.objects.filter(grant_id__in=ids).select_related(
+        "application__focus_area", "reversed_from__focus_area"
+    ):
+        found[decision.grant_id] = describe(decision)
+    for planned in PlannedYear.objects.filter(continued_as_id__in=ids).select_related(
+        "grant__decision__application__focus_area"
+    ):
+        decision = getattr(planned.grant, "decision", None)
+        if decision is not None and decision.application_id:
+            found[planned.continued_as_id] = describe(decision)
+    return found

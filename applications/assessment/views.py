@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,15 +24,16 @@ from applications.development import access as application_access
 from applications.development.models import Application, Status
 from applications.development.rules import application_checklist
 from applications.development.selectors import budget_years
-from imdi_grants.accounts.models import Organisation
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.audit.services import audit_log
+from imdi_grants.exports.services import export_request
 from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.feedback import carry_out
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import FocusArea, SchemeYear
 
 from . import access, forms, letters, selectors, services
+from .exports import queue_filter
 from .models import Assignment, DecisionKind
 from .resources import QueueResource
 
@@ -43,21 +45,8 @@ def _staff(request: HttpRequest) -> None:
         raise Http404
 
 
-def _counties() -> list[tuple[str, str]]:
-    return list(
-        Organisation.objects.filter(is_county_municipality=True)
-        .order_by("county_number")
-        .values_list("county_number", "name")
-    )
-
-
 def _queue_filter(request: HttpRequest) -> forms.QueueFilter:
-    return forms.QueueFilter(
-        request.GET or None,
-        rounds=selectors.rounds(),
-        staff=selectors.staff_users(),
-        counties=_counties(),
-    )
+    return queue_filter(request.GET)
 
 
 @login_required
@@ -78,9 +67,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "applications": page.object_list,
             "scheme_year": scheme_year,
-            "areas": scheme_year.focus_areas.order_by("number") if scheme_year else [],
+            # The filter's focus areas and staff, read once for both forms.
+            "areas": filter_form.fields["area"].queryset if scheme_year else [],
             "assign_form": forms.AssignForm(
-                staff=selectors.staff_users(),
+                staff=filter_form.fields["assessor"].queryset,
                 per_application=scheme_year.assessors_per_application if scheme_year else 2,
             ),
             "is_lead": access.is_lead(request.user),
@@ -96,6 +86,11 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     filters = _queue_filter(request).filters()
     rows = selectors.queue(user=request.user, **filters)
+    if rows.count() > settings.EXPORT_BACKGROUND_ROWS:
+        job = export_request(
+            kind="assessment-queue", params=dict(request.GET.lists()), fmt=fmt, by=request.user
+        )
+        return redirect("exports:detail", pk=job.pk)
     dataset = QueueResource(show_scores=access.is_lead(request.user)).export(rows)
     audit_log(
         subject=request.user,

@@ -261,3 +261,30 @@ class ReopenDeadlineField(forms.DateField):
     """The new, dated deadline a reopening gives the applicant."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ApplicationListFilter(forms.Form):
+    """The applicant's list: search, organisation (for members of several) and year; every
+    parameter parsed by a field, so a bad value is ignored."""
+
+    q = forms.CharField(label=_("Search title or case number"), required=False, max_length=100)
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+
+    def __init__(self, *args: Any, organisations: list, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            ("", _("All your organisations")),
+            *((o.pk, o.name) for o in organisations),
+        ]
+        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        q = (data.get("q") or "").replace("\x00", "").strip()
+        return {
+            "q": q,
+            "organisation_id": data.get("organisation") or None,
+            "year": data.get("year") or None,
+        }

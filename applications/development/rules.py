@@ -71,7 +71,10 @@ def check_focus_area(application: Application) -> list[Problem]:
     organisation = application.organisation
     if focus_area_is_open_to(area, organisation):
         return []
-    if not area.is_open:
+    if not area.scheme_year.is_published:
+        # nb: Søknadsrunden er ikke åpnet ennå.
+        message = _("This application round is not open yet.")
+    elif not area.is_open:
         # nb: Satsingsområde %(number)s er ikke med i denne søknadsrunden (rundskrivet,
         # «Satsingsområder i ordningen»).
         message = _(

@@ -5,28 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from imdi_grants.accounts.models import Membership, MembershipRole, Organisation, User
 from imdi_grants.lib.money import format_nok
 
-from .models import Application, BudgetLine, EarlierProject, FundingYear, Status
+from .models import Application, BudgetLine, EarlierProject, FundingYear, Receipt, Status
 from .steps import STEPS
 
 
-def applications_for_user(*, user: User) -> QuerySet[Application]:
+def applications_for_user(
+    *, user: User, q: str = "", organisation_id: int | None = None, year: int | None = None
+) -> QuerySet[Application]:
     """Applications of the organisations a person acts for, as applicant or partner, with what
-    a list shows loaded in the same query."""
+    a list shows loaded in the same query; filtered by a search in the title or case number,
+    one of the person's organisations, and the round's year."""
     organisations = Organisation.objects.filter(memberships__user=user)
-    return (
-        Application.objects.filter(
-            Q(organisation__in=organisations) | Q(partners__in=organisations)
-        )
-        .distinct()
-        .select_related("organisation", "focus_area", "scheme_year__scheme")
-        .order_by("-created_at", "-pk")
+    if organisation_id:
+        organisations = organisations.filter(pk=organisation_id)
+    mine = Application.objects.filter(
+        Q(organisation__in=organisations) | Q(partners__in=organisations)
+    ).values("pk")
+    qs = Application.objects.filter(pk__in=mine)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(case_number__icontains=q))
+    if year:
+        qs = qs.filter(scheme_year__year=year)
+    return qs.select_related("organisation", "focus_area", "scheme_year__scheme").order_by(
+        "-created_at", "-pk"
     )
 
 
@@ -138,4 +146,31 @@ def applications_awaiting_signature(*, user: User) -> QuerySet[Application]:
         )
         .select_related("organisation", "scheme_year")
         .order_by("handed_over_at")
+    )
+
+
+def receipts_stuck(*, before: dt.datetime) -> QuerySet[Application]:
+    """Applications submitted before ``before`` whose receipt for the latest submission is not
+    yet made and e-mailed."""
+    done = Receipt.objects.filter(
+        application=OuterRef("pk"),
+        version=OuterRef("submission_count"),
+        emailed_at__isnull=False,
+    )
+    return (
+        Application.objects.exclude(status=Status.DRAFT)
+        .filter(submission_count__gt=0, submitted_at__lt=before)
+        .exclude(Exists(done))
+        .select_related("organisation")
+    )
+
+
+def round_years() -> list[int]:
+    """The years of the development grant's rounds, newest first (for a list's year filter)."""
+    from schemes.models import SchemeCode, SchemeYear
+
+    return list(
+        SchemeYear.objects.filter(scheme__code=SchemeCode.DEVELOPMENT)
+        .order_by("-year")
+        .values_list("year", flat=True)
     )

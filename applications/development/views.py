@@ -8,16 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from tablib import Dataset
 
 from imdi_grants.accounts.access import organisations_for
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import now_in_oslo
+from imdi_grants.lib.exports import FORMATS, dataset_response
+from imdi_grants.lib.uploads import file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import FocusArea
 from schemes.selectors import focus_area_is_open_to, rounds_open
@@ -192,12 +196,49 @@ def _context(application: Application, user: Any, step: str = "", **extra: Any) 
 def application_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_imdi_staff:
         return redirect("assessment:queue")
-    applications = list(selectors.applications_for_user(user=request.user))
+    organisations = list(organisations_for(request.user).order_by("name"))
+    form = forms.ApplicationListFilter(
+        request.GET or None,
+        organisations=organisations,
+        years=selectors.round_years(),
+    )
+    applications = selectors.applications_for_user(user=request.user, **form.filters())
+    if request.GET.get("format") in FORMATS:
+        return _application_list_export(applications, fmt=request.GET["format"])
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "development/application_list.html",
-        {"applications": applications, "can_start": organisations_for(request.user).exists()},
+        {
+            "applications": page.object_list,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "can_start": bool(organisations),
+        },
     )
+
+
+def _application_list_export(applications, *, fmt: str) -> HttpResponse:
+    """Exactly the filtered list, every page of it."""
+    dataset = Dataset(
+        headers=["saksnummer", "tittel", "søker", "år", "satsingsområde", "status", "opprettet"]
+    )
+    for application in applications.iterator(chunk_size=2000):
+        dataset.append(
+            [
+                application.case_number or "",
+                application.title,
+                application.organisation.name,
+                application.scheme_year.year,
+                application.focus_area.number,
+                str(application.applicant_status_display),
+                application.created_at.date().isoformat(),
+            ]
+        )
+    return dataset_response(dataset, fmt=fmt, filename="soknader")
 
 
 @login_required
@@ -422,9 +463,19 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request, _("“%(name)s” is uploaded.") % {"name": attachment.original_name}
+            feedback = scan_feedback(
+                name=attachment.original_name,
+                status=attachment.scan_status,
+                result=attachment.scan_result,
             )
+            if attachment.is_quarantined:
+                messages.error(request, feedback)
+            else:
+                messages.success(
+                    request, _("“%(name)s” is uploaded.") % {"name": attachment.original_name}
+                )
+                if feedback:
+                    messages.warning(request, feedback)
     return redirect("development:step", pk=pk, step="declarations")
 
 
@@ -456,6 +507,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
+    response = file_response(
+        file=attachment.file,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        scan_status=attachment.scan_status,
+    )
     audit_log(
         subject=attachment,
         action="imdi.security.attachment_downloaded",
@@ -463,12 +520,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         organisation=application.organisation,
         data={"application": application.pk, "name": attachment.original_name},
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return response
 
 
 @login_required

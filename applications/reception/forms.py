@@ -72,7 +72,9 @@ class PartnershipAgreementForm(forms.ModelForm):
 class OfferForm(forms.Form):
     scheme_year = forms.ModelChoiceField(
         label=_("Year"),
-        queryset=SchemeYear.objects.filter(scheme__code=SchemeCode.RECEPTION).order_by("-year"),
+        queryset=SchemeYear.objects.filter(
+            scheme__code=SchemeCode.RECEPTION, published_at__isnull=False
+        ).order_by("-year"),
     )
     organisation = MunicipalityChoiceField(
         label=_("Municipality"),
@@ -148,3 +150,28 @@ class RepaymentForm(forms.Form):
     amount = MoneyField(label=_("Amount (NOK)"), min_value=1, required=True)
     received_on = forms.DateField(label=_("Received"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ListFilter(forms.Form):
+    """A list's search and year; every parameter parsed by a field, a bad one ignored."""
+
+    q = forms.CharField(
+        label=_("Search municipality or case number"), required=False, max_length=100
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+
+    def __init__(self, *args, years: list[int] | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if years is None:
+            del self.fields["year"]
+            self.fields["q"].label = _("Search municipality")
+        else:
+            self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        found = {"q": (data.get("q") or "").replace("\x00", "").strip()}
+        if "year" in self.fields:
+            found["year"] = data.get("year") or None
+        return found

@@ -14,6 +14,8 @@ from grants.access import get_letter_for_user
 from grants.models import GrantLetter, GrantStatus, LetterStatus, PaymentStatus
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
+from imdi_grants.lib.lists import list_export, list_page
+from imdi_grants.lib.uploads import CONTENT_TYPES, file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
 from . import access, selectors, services
@@ -22,6 +24,7 @@ from .forms import (
     AgreementForm,
     ChangeRequestForm,
     DecisionForm,
+    ListFilter,
     OfferForm,
     PartnershipAgreementForm,
     PlaceCountForm,
@@ -42,21 +45,36 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
-    from django import forms as django_forms
-    from django.core.exceptions import ValidationError
-
-    try:  # a year that does not parse (e.g. "²") is ignored, as if none was given
-        year_value = django_forms.IntegerField(min_value=1900, max_value=2999, required=False)
-        year = str(year_value.clean(request.GET.get("year")) or "") or None
-    except ValidationError:
-        year = None
-    offers = selectors.offer_list(
-        user=request.user, year=int(year) if year and year.isdigit() else None
+    """The offers and grants the person may see, searchable and by year, 50 to a page, and the
+    same rows as CSV or XLSX."""
+    form = ListFilter(
+        request.GET or None, years=list(selectors.reception_years().values_list("year", flat=True))
     )
+    offers = selectors.offer_list(user=request.user, **form.filters())
+    export = list_export(
+        request,
+        offers,
+        headers=["saksnummer", "kommune", "år", "status", "aksepteres_innen", "beløp"],
+        row=lambda o: [
+            o.case_number,
+            o.organisation.name,
+            o.scheme_year.year,
+            str(o.status_display),
+            o.grant.acceptance_deadline if o.grant and o.grant.acceptance_deadline else "",
+            o.grant.amount if o.grant else o.amount,
+        ],
+        filename="integreringsmottak",
+    )
+    if export:
+        return export
     return render(
         request,
         "reception/grant_list.html",
-        {"offers": offers, "can_manage": access.can_manage(request.user), "year": year},
+        {
+            **list_page(request, offers),
+            "form": form,
+            "can_manage": access.can_manage(request.user),
+        },
     )
 
 
@@ -72,10 +90,29 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The agreement is registered."))
             return redirect("reception:agreement_detail", pk=agreement.pk)
+    filter_form = ListFilter(request.GET or None, years=None)
+    agreements = selectors.agreement_list(q=filter_form.filters()["q"])
+    export = list_export(
+        request,
+        agreements,
+        headers=["kommune", "kommunenummer", "fra", "til", "plasser", "partnerskapsavtale"],
+        row=lambda a: [
+            a.organisation.name,
+            a.organisation.municipality_number,
+            a.start_date,
+            a.end_date or "",
+            ", ".join(f"{c.places} ({c.valid_from:%d.%m.%Y})" for c in a.place_counts.all()),
+            "ja" if a.organisation.partnership_agreements.all() else "nei",
+        ],
+        filename="avtaler",
+    )
+    if export:
+        return export
+    listing = list_page(request, agreements)
     return render(
         request,
         "reception/agreement_list.html",
-        {"agreements": selectors.agreement_list(), "form": form},
+        {**listing, "agreements": listing["rows"], "form": form, "filter_form": filter_form},
     )
 
 
@@ -102,12 +139,22 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The number of places is recorded."))
                 return redirect("reception:agreement_detail", pk=pk)
         if partnership_form.is_bound and partnership_form.is_valid():
-            services.partnership_agreement_register(
+            partnership = services.partnership_agreement_register(
                 organisation=agreement.organisation,
                 by=request.user,
                 **partnership_form.cleaned_data,
             )
-            messages.success(request, _("The partnership agreement is registered."))
+            feedback = scan_feedback(
+                name=partnership.document_original_name,
+                status=partnership.document_scan_status,
+                result=partnership.document_scan_result,
+            )
+            if partnership.document_quarantined:
+                messages.error(request, feedback)
+            else:
+                messages.success(request, _("The partnership agreement is registered."))
+                if feedback:
+                    messages.warning(request, feedback)
             return redirect("reception:agreement_detail", pk=pk)
     return render(
         request,
@@ -125,7 +172,12 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partnership_document(request: HttpRequest, pk: int) -> FileResponse:
     partnership = access.get_partnership_for_user(request.user, pk)
-    return FileResponse(partnership.document.open("rb"), content_type="application/pdf")
+    return file_response(
+        file=partnership.document,
+        name=partnership.document_original_name or "partnerskapsavtale.pdf",
+        content_type=CONTENT_TYPES["pdf"],
+        scan_status=partnership.document_scan_status,
+    )
 
 
 @login_required

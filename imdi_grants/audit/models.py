@@ -33,6 +33,13 @@ class AuditEntry(models.Model):
         related_name="+",
         help_text=_("The organisation whose case this is; its members see the entry."),
     )
+    case_number = models.CharField(
+        _("case number"),
+        max_length=30,
+        blank=True,
+        db_index=True,
+        help_text=_("The case the entry belongs to, when its subject has a case number."),
+    )
     old_status = models.CharField(_("from status"), max_length=40, blank=True)
     new_status = models.CharField(_("to status"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -35,6 +35,7 @@ def audit_log(
         action=action,
         actor=actor,
         organisation=organisation,
+        case_number=str(getattr(subject, "case_number", "") or ""),
         old_status=str(old_status),
         new_status=str(new_status),
         reason=reason,

@@ -106,3 +106,47 @@ class OrganisationNumberField(forms.CharField):
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         return normalise_organisation_number(value) if value else ""
+
+
+class _ReadOnceIterator(forms.models.ModelChoiceIterator):
+    """The choices from the field's queryset as read the first time: Django reads the queryset
+    again each time the control is rendered, and once more for the select's ``required``
+    check."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # evaluated once, then its result cache
+            yield self.choice(obj)
+
+
+class ReadOnceChoices:
+    """A model choice field whose queryset is read once per page: for the short lists of a
+    filter (rounds, focus areas, staff), so a list page's queries do not grow with its
+    controls. The queryset given is kept as it is, not copied, so two forms on one page given
+    the same queryset read it once between them."""
+
+    iterator = _ReadOnceIterator
+
+    def _set_queryset(self, queryset: Any) -> None:
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class ReadOnceModelChoiceField(ReadOnceChoices, forms.ModelChoiceField):
+    """One choice, checked against the choices already read instead of a query of its own."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for obj in self.queryset:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )

@@ -131,3 +131,27 @@ def scored(application, lead, *assessors, agreed=(5, 5, 4)):
         comment="Enige etter møte.",
     )
     return Application.objects.get(pk=application.pk)
+
+
+def award_and_accept(application, lead, signatory, *, amount, planned_years=None):
+    """Award the application, make its area final, send the letter on 1 April 2025 and have
+    the signatory accept it on 10 April; returns the accepted grant."""
+    import datetime as dt
+
+    from grants import services as grant_services
+    from grants.models import GrantLetter
+    from imdi_grants.lib.deadlines import OSLO
+
+    kwargs = {} if planned_years is None else {"planned_years": planned_years}
+    decision = services.application_award(
+        application=application, by=lead, amount=Decimal(amount), **kwargs
+    )
+    services.allocation_finalise(focus_area=application.focus_area, by=lead)
+    services.decisions_send(focus_area=application.focus_area, by=lead)
+    letter = GrantLetter.objects.get(grant=decision.grant)
+    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
+    grant_services.grant_accept(
+        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
+    )
+    decision.grant.refresh_from_db()
+    return decision.grant

@@ -10,11 +10,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from applications.assessment import services
 from grants import services as grant_services
-from grants.models import GrantLetter
-from tests.assessment.conftest import declare, scored
-from tests.reception_fixtures import OSLO, pay
+from tests.assessment.conftest import award_and_accept, declare, scored
+from tests.reception_fixtures import pay
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def accepted(in_assessment, lead, assessor_a, assessor_b, signatory):
     application = scored(in_assessment, lead, assessor_a, assessor_b)
-    decision = services.application_award(
-        application=application, by=lead, amount=Decimal("300000")
-    )
-    services.allocation_finalise(focus_area=application.focus_area, by=lead)
-    services.decisions_send(focus_area=application.focus_area, by=lead)
-    letter = GrantLetter.objects.get(grant=decision.grant)
-    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
-    grant_services.grant_accept(
-        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
-    )
-    decision.grant.refresh_from_db()
-    return decision.grant
+    return award_and_accept(application, lead, signatory, amount="300000")
 
 
 def test_the_reports_are_listed_on_the_decision_page_and_hidden_from_the_conflicted(

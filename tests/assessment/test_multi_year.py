@@ -11,15 +11,13 @@ import pytest
 
 from applications.assessment import services
 from applications.assessment.selectors import committed_from_earlier_rounds
-from grants import services as grant_services
-from grants.models import GrantLetter, GrantStatus
-from imdi_grants.lib.deadlines import OSLO
+from grants.models import GrantStatus
 from imdi_grants.lib.workflow import DomainError
 from reporting.models import Report
 from schemes.models import SchemeYear
 from schemes.services import demo_years_configure
 
-from .conftest import scored
+from .conftest import award_and_accept, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +26,8 @@ def test_the_second_year_is_awarded_with_its_own_letter(
     in_assessment, lead, assessor_a, assessor_b, signatory
 ):
     application = scored(in_assessment, lead, assessor_a, assessor_b)
-    decision = services.application_award(
-        application=application, by=lead, amount=Decimal("350000")
-    )
-    services.allocation_finalise(focus_area=application.focus_area, by=lead)
-    services.decisions_send(focus_area=application.focus_area, by=lead)
-    letter = GrantLetter.objects.get(grant=decision.grant)
-    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
-    grant_services.grant_accept(
-        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
-    )
-    planned = decision.grant.planned_years.get()
+    grant = award_and_accept(application, lead, signatory, amount="350000")
+    planned = grant.planned_years.get()
     assert (planned.year, planned.amount) == (2026, Decimal("400000"))
 
     def attempt(**kwargs):
@@ -49,7 +38,7 @@ def test_the_second_year_is_awarded_with_its_own_letter(
     assert "2026" in attempt(appropriation_confirmed=False)
     message = attempt(appropriation_confirmed=True)
     assert "rapport" in message.lower() or "report" in message.lower()
-    Report.objects.filter(grant=decision.grant).update(status="approved")
+    Report.objects.filter(grant=grant).update(status="approved")
     assert "2026" in attempt(appropriation_confirmed=True), "the year is not configured"
     demo_years_configure(today=dt.date(2026, 1, 5))
     year_2026 = SchemeYear.objects.get(scheme__code="development", year=2026)
@@ -79,19 +68,10 @@ def test_the_lead_awards_the_next_year_from_the_decision_page(
     from django.urls import reverse
 
     application = scored(in_assessment, lead, assessor_a, assessor_b)
-    decision = services.application_award(
-        application=application, by=lead, amount=Decimal("350000")
-    )
-    services.allocation_finalise(focus_area=application.focus_area, by=lead)
-    services.decisions_send(focus_area=application.focus_area, by=lead)
-    letter = GrantLetter.objects.get(grant=decision.grant)
-    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
-    grant_services.grant_accept(
-        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
-    )
-    Report.objects.filter(grant=decision.grant).update(status="approved")
+    grant = award_and_accept(application, lead, signatory, amount="350000")
+    Report.objects.filter(grant=grant).update(status="approved")
     demo_years_configure(today=dt.date(2026, 1, 5))
-    planned = decision.grant.planned_years.get()
+    planned = grant.planned_years.get()
     client.force_login(lead)
     page = client.get(reverse("assessment:decision", args=[application.pk])).content.decode()
     assert 'data-testid="later-years"' in page and "appropriation" in page

@@ -9,14 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from applications.assessment import services
 from grants import services as grant_services
-from grants.models import GrantLetter, GrantStatus, PaymentStatus
-from imdi_grants.lib.deadlines import OSLO
+from grants.models import GrantStatus, PaymentStatus
 from imdi_grants.lib.workflow import DomainError
 from reporting import services as reporting
 
-from .conftest import scored
+from .conftest import award_and_accept, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def accepted(in_assessment, lead, assessor_a, assessor_b, signatory):
     application = scored(in_assessment, lead, assessor_a, assessor_b)
-    decision = services.application_award(
-        application=application, by=lead, amount=Decimal("350001"), planned_years={}
-    )
-    services.allocation_finalise(focus_area=application.focus_area, by=lead)
-    services.decisions_send(focus_area=application.focus_area, by=lead)
-    letter = GrantLetter.objects.get(grant=decision.grant)
-    grant_services.grant_letter_send(letter_id=letter.pk, on=dt.date(2025, 4, 1))
-    grant_services.grant_accept(
-        grant=decision.grant, by=signatory, at=dt.datetime(2025, 4, 10, tzinfo=OSLO)
-    )
-    decision.grant.refresh_from_db()
-    return decision.grant
+    return award_and_accept(application, lead, signatory, amount="350001", planned_years={})
 
 
 def test_spring_is_paid_and_autumn_waits_for_the_approved_status_report(

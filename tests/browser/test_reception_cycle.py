@@ -34,7 +34,7 @@ def test_the_whole_cycle(live_server, demo_data, celery_worker_on_redis, page):
     page.select_option("select[name=organisation]", label="Drammen kommune (3301)")
     page.fill("input[name=start_date]", f"{year}-01-01")
     page.fill("input[name=places]", "50")
-    page.click("form.portal-form button[type=submit]")
+    page.click("form[method=post].portal-form button[type=submit]")
     page.wait_for_url(re.compile(r"/integreringsmottak/avtaler/\d+/$"))
     page.fill("input[name=partner-asylum_reception_centre]", "Drammen asylmottak")
     page.fill("input[name=partner-career_centre]", "Karrieresenteret i Buskerud")

@@ -225,6 +225,12 @@ def test_the_follow_up_shows_every_stage(client, demo_round):
     appeal = Appeal.objects.get(reaction=reclaim)
     assert appeal.status == "forwarded" and appeal.forwarded_on and not appeal.is_late
 
+    grants_public = client.get(reverse("open_data_export", args=["json"])).json()["grants"]
+    titles = {row["project_title"]: row for row in grants_public}
+    assert titles["Likeverdige tjenester i Drammen kommune"]["focus_area"].startswith("5. ")
+    assert "Velkomstpakke for nye innbyggere" not in titles, "a refusal is never published"
+    assert "Antirasisme i skole og fritid" not in titles, "nor a letter not yet accepted"
+
     client.force_login(User.objects.get(email="caseworker@imdi.example"))
     for url in (
         reverse("grants:payments"),

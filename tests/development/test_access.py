@@ -72,7 +72,7 @@ def test_a_non_partner_gets_404_everywhere(client, draft, stranger):
         assert client.post(url(draft, page), {"title": "x"}).status_code == 404
     assert client.get(reverse("development:receipt", args=[draft.pk])).status_code == 404
     assert client.get(reverse("development:attachment", args=[draft.pk, 1])).status_code == 404
-    assert client.get(reverse("development:list")).context["applications"] == []
+    assert list(client.get(reverse("development:list")).context["applications"]) == []
 
 
 def test_the_list_shows_own_and_partner_applications(client, draft, partner, other_municipality):

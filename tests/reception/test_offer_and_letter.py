@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.reception import services
@@ -36,6 +37,26 @@ def test_the_offer_is_refused_without_a_partnership_agreement(year_2024, municip
     )
     with pytest.raises(DomainError, match="ingen gyldig partnerskapsavtale"):
         services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
+
+
+def test_no_offer_is_sent_on_a_year_still_under_review(year_2024, municipality, caseworker):
+    """Issue 11: a copied year is a draft until an administrator publishes it."""
+    from applications.reception.forms import OfferForm
+    from tests.reception_fixtures import partnership
+
+    services.agreement_register(
+        organisation=municipality,
+        start_date=dt.date(2024, 1, 1),
+        end_date=None,
+        places=50,
+        by=caseworker,
+    )
+    partnership(municipality)
+    type(year_2024).objects.filter(pk=year_2024.pk).update(published_at=None)
+    year_2024.refresh_from_db()
+    with pytest.raises(DomainError, match="utkast"):
+        services.offer_send(organisation=municipality, scheme_year=year_2024, by=caseworker)
+    assert year_2024 not in OfferForm().fields["scheme_year"].queryset
 
 
 def test_the_offer_is_refused_without_an_agreement(year_2024, municipality, caseworker):
@@ -198,7 +219,10 @@ def test_earlier_grants_prefill_the_next_acceptance_letter(accepted_grant, casew
     from schemes.models import SchemeYear
 
     next_year = SchemeYear.objects.create(
-        scheme=accepted_grant.scheme_year.scheme, year=2025, rate_per_place_per_month=2141
+        scheme=accepted_grant.scheme_year.scheme,
+        year=2025,
+        rate_per_place_per_month=2141,
+        published_at=timezone.now(),
     )
     offer = services.offer_send(
         organisation=accepted_grant.organisation, scheme_year=next_year, by=caseworker
