@@ -31,7 +31,8 @@ run: install system-deps
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## system-deps: WeasyPrint's Pango/HarfBuzz, a font with æøå, and Chromium for browser tests
+## system-deps: WeasyPrint's Pango/HarfBuzz, a font with æøå; for the tests Chromium (browser tests)
+## and clamav-daemon (the upload tests start their own clamd with a one-signature database)
 system-deps:
 	@missing=""; \
 	for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core $(EXTRA_DEBS); do \
@@ -59,7 +60,7 @@ lint: install-test
 
 ## test: everything CI runs
 test: install-test services
-	$(MAKE) --no-print-directory system-deps EXTRA_DEBS=chromium
+	$(MAKE) --no-print-directory system-deps EXTRA_DEBS="chromium clamav-daemon"
 	@[ -d node_modules/axe-core ] || npm ci --no-audit --no-fund
 	$(MAKE) --no-print-directory lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "imdi_grants.accounts",
     "imdi_grants.audit",
     "imdi_grants.outbox",
+    "imdi_grants.operations",
+    "imdi_grants.exports",
     "schemes",
     "grants",
     "applications.development",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "applications.assessment",
     "applications.appeals",
     "reporting",
+    "imdi_grants.oversight",
     "imdi_grants.demo",
 ]
 
@@ -166,15 +169,52 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="imdi")
 CELERY_ENABLE_UTC = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Time limits and the visibility timeout: a killed worker's work comes back within minutes.
+# Every task is short: a letter or a receipt is one WeasyPrint render (under a second warm, a few
+# cold) and one e-mail; a sweep enqueues at most 200 tasks; a reminder job queues outbox rows; the
+# outbox sweep, the longest, stops starting e-mails after 30 s (``outbox.services.SWEEP_SECONDS``)
+# and each SMTP step gives up after ``EMAIL_TIMEOUT``. A task still running at the soft limit is
+# stuck: it gets ``SoftTimeLimitExceeded`` (its transaction rolls back and a sweeper finds the row
+# again), and at the hard limit its process is killed (the message is acknowledged, not retried).
+# With late acks Redis hands a message out again only once it has gone unacknowledged for the
+# visibility timeout, so the timeout must exceed the longest a live worker holds one: a retry's
+# countdown (``retry_backoff`` with ``max_retries=8``: at most 2**7 = 128 s), a wait for a free
+# process (one hard limit) and the run (another): 128 + 60 + 60 = 248 s < 300 s. Shorter would run
+# a task twice while the first run is alive; longer (kombu's 3600) only delays the recovery.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=45)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # Look for messages past their visibility timeout every 10 s (kombu's default: every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+if not (
+    0
+    < CELERY_TASK_SOFT_TIME_LIMIT
+    < CELERY_TASK_TIME_LIMIT
+    < CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+):
+    raise ImproperlyConfigured(
+        "Celery needs 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < "
+        "CELERY_VISIBILITY_TIMEOUT, or Redis hands running tasks to a second worker"
+    )
 # Periodic tasks poll the database for what is due; there is no schedule entry per deadline.
-# The worker's heartbeat task lives outside the apps' tasks.py files.
-CELERY_IMPORTS = ["imdi_grants.lib.cache"]
+# The worker's heartbeat and the orphan-file sweep live outside the apps' tasks.py files.
+CELERY_IMPORTS = ["imdi_grants.lib.cache", "imdi_grants.lib.files", "imdi_grants.lib.retention"]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {
         # /healthz reports the worker as alive while this ran within the last few minutes.
         "task": "imdi_grants.lib.cache.worker_heartbeat",
         "schedule": 60,
+    },
+    "retention-run": {
+        "task": "imdi_grants.lib.retention.retention_run",
+        "schedule": 24 * 60 * 60,
+    },
+    "files-orphans-remove": {
+        "task": "imdi_grants.lib.files.orphans_remove",
+        "schedule": 24 * 60 * 60,
     },
     "outbox-sweep": {
         "task": "imdi_grants.outbox.tasks.messages_sweep",
@@ -250,7 +290,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address a user adds on /accounts/email/ logs in only once confirmed by the link allauth
+# e-mails to it; the address an administrator gave is verified when the user is created
+# (accounts.services.user_primary_email_confirm). An unconfirmed address gets no reset link.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_FORMS = {"reset_password": "imdi_grants.accounts.forms.PasswordResetForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "imdi_grants.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
@@ -312,10 +356,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-MEDIA_URL = "/media/"
+# No MEDIA_URL: uploaded files and letters are never served as static files, only by views that
+# check the reader's access (``imdi_grants.lib.uploads.file_response``), in demo mode too.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# ClamAV's daemon scans every upload (``imdi_grants.lib.scanning``): Debian's clamav-daemon socket
+# by default, or tcp://host:3310; empty, absent or not answering, files are kept as "unscanned".
+CLAMAV_URL = env.str("CLAMAV_URL", default="unix:///var/run/clamav/clamd.ctl")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Written to a temporary file and moved into place: no half-written file under a real name.
+    "default": {"BACKEND": "imdi_grants.lib.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -342,6 +392,9 @@ if PRODUCTION and EMAIL_CONFIG["EMAIL_BACKEND"].endswith(
         "EMAIL_URL must name a mail server when DJANGO_ENV=production, not the console"
     )
 vars().update(EMAIL_CONFIG)
+# Each SMTP step gives up after this many seconds (Django's default waits forever), so a mail
+# server that hangs costs a retry, not a task killed at its hard time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IMDi tilskudd <noreply@imdi.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -412,3 +465,13 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 IMDI_REPAYMENT_ACCOUNT = env.str("IMDI_REPAYMENT_ACCOUNT", default="76940512345")
 # Days from a reclaim letter to its due date.
 RECLAIM_DAYS_TO_PAY = env.int("RECLAIM_DAYS_TO_PAY", default=30)
+# Retention of personal data (imdi_grants/lib/retention.py): a draft never submitted is deleted
+# this many days after its round's application deadline; the uploaded attachments of a closed
+# case (never its decisions and letters) are removed this many years after it closed, by when
+# the case is in the archive.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=180)
+RETENTION_ARCHIVE_YEARS = env.int("RETENTION_ARCHIVE_YEARS", default=10)
+# A background export's file is offered for this many days, then removed.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# An export of more rows than this is made in the background (imdi_grants/exports).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2000)

@@ -9,6 +9,7 @@ from imdi_grants.accounts.models import (
     StaffRole,
     User,
 )
+from imdi_grants.accounts.services import user_primary_email_confirm
 
 PASSWORD = "correct horse battery"
 
@@ -26,6 +27,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def primary_email(obj, create, extracted, **kwargs):
+        """A verified primary address, as ``user_create`` gives every user; logging in with an
+        unconfirmed one is refused."""
+        if create:
+            user_primary_email_confirm(user=obj)
 
 
 class CaseworkerFactory(UserFactory):
@@ -56,7 +64,7 @@ class CountyMunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testfylke {n} fylkeskommune")
     short_name = factory.Sequence(lambda n: f"Testfylke {n}")
     is_county_municipality = True
-    county_number = factory.Sequence(lambda n: f"{60 + n}")
+    county_number = factory.Sequence(lambda n: f"{60 + n % 40}")  # two digits, none real
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

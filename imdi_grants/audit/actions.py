@@ -12,6 +12,8 @@ ACTIONS = {
     "imdi.invitation.sent": _("Invitation e-mail sent"),
     "imdi.scheme_year.changed": _("Yearly scheme configuration changed"),
     "imdi.scheme_year.amended": _("Year amended after its grant letters"),
+    "imdi.scheme_year.copied": _("Yearly configuration copied to the next year for review"),
+    "imdi.scheme_year.published": _("Yearly configuration published"),
     # Development-grant applications (applications/development/services.py)
     "imdi.application.created": _("Application started"),
     "imdi.application.handed_over": _("Application handed over for approval"),
@@ -41,6 +43,7 @@ ACTIONS = {
     # The integration reception grant
     "imdi.reception.agreement_registered": _("Integration reception agreement registered"),
     "imdi.reception.places_changed": _("Number of places changed"),
+    "imdi.reception.agreement_end_changed": _("End date of the agreement changed"),
     "imdi.reception.partnership_registered": _("Partnership agreement registered"),
     "imdi.reception.offered": _("Offer sent"),
     "imdi.reception.acceptance_letter_submitted": _("Acceptance letter submitted"),
@@ -76,6 +79,12 @@ ACTIONS = {
     "imdi.appeal.forwarded": _("Appeal sent to the Ministry (AID)"),
     "imdi.appeal.decided": _("The Ministry's (AID) decision on the appeal recorded"),
     "imdi.appeal.letter_sent": _("Letter on the appeal sent"),
+    # Retention (imdi_grants/lib/retention.py and each app's retention.py)
+    "imdi.retention.draft_deleted": _("Draft never submitted deleted: its round closed long ago"),
+    "imdi.retention.attachments_removed": _("Attachments removed: the archive period has passed"),
+    "imdi.retention.accounts_file_removed": _(
+        "Accounts form removed: the archive period has passed"
+    ),
     # Reports
     "imdi.report.submitted": _("Report submitted"),
     "imdi.report.accounts_approved_by_project_lead": _("Project accounts approved by project lead"),
@@ -88,6 +97,7 @@ ACTIONS = {
     # Security: accounts and downloads (accounts/adapters.py, the download views)
     "imdi.security.login": _("Logged in"),
     "imdi.security.login_failed": _("Failed login"),
+    "imdi.security.login_unconfirmed": _("Login refused: the e-mail address is not confirmed"),
     "imdi.security.logout": _("Logged out"),
     "imdi.security.session_expired": _("Session expired and logged out"),
     "imdi.security.user_deactivated": _("User deactivated and logged out everywhere"),
@@ -96,8 +106,14 @@ ACTIONS = {
     "imdi.security.decision_letter_downloaded": _("Decision letter downloaded"),
     "imdi.security.reaction_letter_downloaded": _("Letter on withholding or reclaim downloaded"),
     "imdi.security.appeal_letter_downloaded": _("Letter on an appeal downloaded"),
+    "imdi.security.audit_exported": _("Audit trail exported"),
+    "imdi.security.export_requested": _("Export requested"),
+    "imdi.security.export_downloaded": _("Export downloaded"),
+    "imdi.security.staff_access_changed": _("Staff role or admin rights changed"),
+    "imdi.organisation.membership_changed": _("Who may act for the organisation changed"),
     "imdi.security.queue_exported": _("Application queue exported"),
     "imdi.security.attachment_downloaded": _("Attachment downloaded"),
+    "imdi.security.upload_quarantined": _("Uploaded file quarantined (active content or virus)"),
     "imdi.security.payments_exported": _("Payment list exported"),
 }
 
