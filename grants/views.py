@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from tablib import Dataset
@@ -359,20 +359,23 @@ def closing_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 #: The open data's fields, as documented on the page and in the JSON.
 OPEN_DATA_FIELDS = (
-    ("year", _lazy("The grant year")),
-    ("scheme", _lazy("The scheme's code: reception or development")),
-    ("scheme_name", _lazy("The scheme's name")),
-    ("case_number", _lazy("IMDi's case number")),
-    ("recipient", _lazy("The municipality or county municipality that received the grant")),
-    ("organisation_number", _lazy("The recipient's organisation number (nine digits)")),
+    ("year", gettext_lazy("The grant year")),
+    ("scheme", gettext_lazy("The scheme's code: reception or development")),
+    ("scheme_name", gettext_lazy("The scheme's name")),
+    ("case_number", gettext_lazy("IMDi's case number")),
+    ("recipient", gettext_lazy("The municipality or county municipality that received the grant")),
+    ("organisation_number", gettext_lazy("The recipient's organisation number (nine digits)")),
     (
         "focus_area",
-        _lazy(
+        gettext_lazy(
             "The development grant's focus area, number and name (empty for the reception grant)"
         ),
     ),
-    ("project_title", _lazy("The development project's title (empty for the reception grant)")),
-    ("amount", _lazy("The amount granted for the year, in whole Norwegian kroner")),
+    (
+        "project_title",
+        gettext_lazy("The development project's title (empty for the reception grant)"),
+    ),
+    ("amount", gettext_lazy("The amount granted for the year, in whole Norwegian kroner")),
 )
 
 

@@ -53,5 +53,14 @@ class ExportJob(models.Model):
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
     @property
+    def label(self) -> str:
+        from .registry import export_kind
+
+        try:
+            return str(export_kind(self.kind).label)
+        except KeyError:
+            return self.kind
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -49,7 +49,7 @@ def register_housekeeping() -> None:
             label=_("Exports not finished"),
             stuck=lambda before: services.exports_stuck(before=before),
             describe=lambda job: (
-                f"{job.kind} ({job.requested_by}), {job.rows_done}/{job.rows_total}"
+                f"{job.label} ({job.requested_by}), {job.rows_done}/{job.rows_total}"
             ),
             link=lambda job: reverse("exports:detail", args=[job.pk]),
             retry=lambda pk: services.export_retry(job_id=pk),
