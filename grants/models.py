@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.letters import SignedLetter
 from schemes.models import TermKind
 
 MONEY = {"max_digits": 12, "decimal_places": 0}
@@ -425,19 +426,12 @@ def _closing_letter_path(instance: ClosingLetter, filename: str) -> str:
     return f"letters/closing/{filename}"
 
 
-class ClosingLetter(models.Model):
+class ClosingLetter(SignedLetter):
     """The letter that closes a grant (avslutningsbrev): what was granted, paid, withheld,
     reclaimed and paid back. Rendered once after commit, in the recipient's written standard."""
 
     grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="closing_letter")
-    language = models.CharField(_("language"), max_length=5)
-    signed_by = models.CharField(_("signed by"), max_length=200)
-    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
-    sent_on = models.DateField(_("sent"), null=True, blank=True)
     file = models.FileField(_("PDF"), upload_to=_closing_letter_path, max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("closing letter")

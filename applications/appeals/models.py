@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.lib.letters import SignedLetter
 from imdi_grants.lib.scanning import ScannedFile
 from imdi_grants.lib.uploads import stored_file_name
 
@@ -136,7 +137,7 @@ def _letter_path(instance: AppealLetter, filename: str) -> str:
     return f"appeals/{instance.appeal_id}/letters/{filename}"
 
 
-class AppealLetter(models.Model):
+class AppealLetter(SignedLetter):
     """IMDi's letter on an appeal: the new decision when IMDi reverses its own (fvl § 33 second
     paragraph), or the forwarding letter to AID with a copy to the organisation (fvl § 33 fourth
     paragraph). Rendered once by a task, then immutable and checksummed; one of each kind per
@@ -144,14 +145,7 @@ class AppealLetter(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("letter"), max_length=12, choices=AppealLetterKind.choices)
-    language = models.CharField(_("language"), max_length=5)
-    signed_by = models.CharField(_("signed by"), max_length=200)
-    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
-    sent_on = models.DateField(_("sent"), null=True, blank=True)
     file = models.FileField(_("PDF"), upload_to=_letter_path, max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appeal letter")

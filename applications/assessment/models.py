@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.development.models import Application
+from imdi_grants.lib.letters import SignedLetter
 
 MONEY = {"max_digits": 12, "decimal_places": 0, "validators": [MinValueValidator(Decimal("0"))]}
 SCORE = [MinValueValidator(1), MaxValueValidator(6)]
@@ -345,16 +346,12 @@ def _letter_path(instance: DecisionLetter, filename: str) -> str:
     return f"decisions/{instance.decision.case.pk}/{filename}"
 
 
-class DecisionLetter(models.Model):
+class DecisionLetter(SignedLetter):
     """The letter of a refusal or a dismissal, in the recipient's written standard: rendered
     once by a task, then immutable and checksummed. One per decision, so sending twice sends
     it once."""
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
-    language = models.CharField(_("language"), max_length=5)
-    signed_by = models.CharField(_("signed by"), max_length=200)
-    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
-    sent_on = models.DateField(_("sent"), null=True, blank=True)
     opened_on = models.DateField(
         _("first opened by the recipient"),
         null=True,
@@ -362,9 +359,6 @@ class DecisionLetter(models.Model):
         help_text=_("The day the letter reached the recipient, for the appeal deadline."),
     )
     file = models.FileField(_("PDF"), upload_to=_letter_path, max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision letter")
