@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.lib.formfields import MoneyField
 from imdi_grants.lib.uploads import validate_upload
-from schemes.models import ReportKind
+from schemes.models import ReportKind, SchemeCode
 
-from .models import MANDATORY_COMPONENTS, ProgrammeComponent, Report
+from .models import MANDATORY_COMPONENTS, ProgrammeComponent, Report, ReportStatus
 
 
 class ReportForm(forms.Form):
@@ -94,3 +94,34 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReportListFilter(forms.Form):
+    """The reports list's filter; every parameter parsed by a field, a bad one ignored."""
+
+    q = forms.CharField(
+        label=_("Search organisation or case number"), required=False, max_length=100
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    kind = forms.ChoiceField(label=_("Report"), required=False)
+    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *ReportStatus.choices]
+        self.fields["kind"].choices = [("", _("All")), *ReportKind.choices]
+        self.fields["scheme"].choices = [("", _("Both schemes")), *SchemeCode.choices]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": (data.get("q") or "").replace("\x00", "").strip(),
+            "status": data.get("status") or "",
+            "kind": data.get("kind") or "",
+            "scheme_code": data.get("scheme") or "",
+            "year": data.get("year"),
+            "overdue": bool(data.get("overdue")),
+        }

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+
+from grants.access import grants_visible_to
+from imdi_grants.accounts.models import User
+from imdi_grants.lib.deadlines import today_in_oslo
 
 from .models import Report, ReportStatus
 
@@ -49,3 +53,37 @@ def reports_keeping_open(*, grant) -> list[str]:
     if not waiting:
         return []
     return [_("%(count)s reports are not approved yet.") % {"count": waiting}]
+
+
+def report_list(
+    *,
+    user: User,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    scheme_code: str = "",
+    year: int | None = None,
+    overdue: bool = False,
+) -> QuerySet[Report]:
+    """The reports a person may see (staff: all; an organisation's users: its own), filtered,
+    soonest due first, with what a list shows in the same query."""
+    qs = Report.objects.filter(grant__in=grants_visible_to(user))
+    if q:
+        qs = qs.filter(
+            Q(grant__organisation__name__icontains=q) | Q(grant__case_number__icontains=q)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if scheme_code:
+        qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
+    if year:
+        qs = qs.filter(grant__scheme_year__year=year)
+    if overdue:
+        qs = qs.filter(
+            status__in=[ReportStatus.DUE, ReportStatus.RETURNED], due_date__lt=today_in_oslo()
+        )
+    return qs.select_related("grant__organisation", "grant__scheme_year__scheme").order_by(
+        "due_date", "grant__case_number", "pk"
+    )

@@ -5,14 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imdi_grants.lib.deadlines import today_in_oslo
+from imdi_grants.lib.lists import list_export, list_page
 from imdi_grants.lib.uploads import CONTENT_TYPES, file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
-from . import access, services
-from .forms import ReportForm, ReviewForm
+from . import access, selectors, services
+from .forms import ReportForm, ReportListFilter, ReviewForm
 from .models import Report
 
 
@@ -120,3 +123,43 @@ def accounts_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     services.accounts_file_downloaded(report=report, by=request.user)
     return response
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports the person may see, filtered, 50 to a page, and the same rows as CSV or
+    XLSX (the reports' status for the accounting and the ministry)."""
+    form = ReportListFilter(request.GET or None)
+    reports = selectors.report_list(user=request.user, **form.filters())
+    export = list_export(
+        request,
+        reports,
+        headers=[
+            "saksnummer",
+            "mottaker",
+            "ordning",
+            "år",
+            "rapport",
+            "frist",
+            "status",
+            "sendt_inn",
+        ],
+        row=lambda r: [
+            r.grant.case_number,
+            r.grant.organisation.name,
+            r.grant.scheme_year.scheme.code,
+            r.grant.scheme_year.year,
+            r.get_kind_display(),
+            r.due_date,
+            r.get_status_display(),
+            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "",
+        ],
+        filename="rapporter",
+    )
+    if export:
+        return export
+    return render(
+        request,
+        "reporting/report_list.html",
+        {**list_page(request, reports), "form": form, "today": today_in_oslo()},
+    )

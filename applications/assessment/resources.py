@@ -1,4 +1,5 @@
-"""The queue as CSV or XLSX (django-import-export): exactly the rows the filter shows."""
+"""The queue as CSV or XLSX (django-import-export): exactly the rows the filter shows, with the
+assessors, scores and decisions."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class QueueResource(resources.ModelResource):
     score = fields.Field(column_name="poengsum")
     flagged = fields.Field(column_name="stor_spredning")
     proposed = fields.Field(column_name="foreslått_beløp")
+    decision = fields.Field(column_name="vedtak")
+    awarded = fields.Field(column_name="tilsagn_år_1")
 
     class Meta:
         model = Application
@@ -40,6 +43,8 @@ class QueueResource(resources.ModelResource):
             "score",
             "flagged",
             "proposed",
+            "decision",
+            "awarded",
         )
         export_order = fields
 
@@ -72,3 +77,11 @@ class QueueResource(resources.ModelResource):
         if assessment is None or assessment.proposed_amount is None:
             return ""
         return assessment.proposed_amount
+
+    def dehydrate_decision(self, application: Application) -> str:
+        decision = getattr(application, "decision", None)
+        return decision.get_kind_display() if decision is not None else ""
+
+    def dehydrate_awarded(self, application: Application) -> object:
+        decision = getattr(application, "decision", None)
+        return decision.amount if decision is not None and decision.amount is not None else ""

@@ -61,3 +61,16 @@ def test_the_organisation_is_offered_to_appeal_a_decided_reclaim(
     assert appeal_link not in client.get(money).content.decode(), "not before it is decided"
     grant_services.reaction_decide(reaction=reaction, by=administrator, approve=True)
     assert appeal_link in client.get(money).content.decode()
+
+
+def test_the_queue_export_carries_the_scores_and_the_decision(client, accepted, lead):
+    """Issue 11: applications with scores and decisions leave the system as one export."""
+    import csv
+    import io
+
+    client.force_login(lead)
+    body = client.get(reverse("assessment:queue_export", args=["csv"])).content.decode()
+    (row,) = list(csv.DictReader(io.StringIO(body), delimiter=";"))
+    assert row["saksnummer"] == accepted.decision.application.case_number
+    assert (row["vedtak"], row["tilsagn_år_1"]) == ("Tilsagn", "300000")
+    assert row["poengsum"] != ""
