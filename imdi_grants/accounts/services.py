@@ -360,3 +360,13 @@ def user_deactivate(*, user: User, by: User) -> User:
         data={"sessions_ended": ended, "was_active": was_active},
     )
     return user
+
+
+def organisations_exported(*, by: User, search: str) -> None:
+    """The organisations' list left the portal with their bank account numbers."""
+    audit_log(
+        subject=by,
+        action="imdi.security.organisations_exported",
+        actor=by,
+        data={"search": search},
+    )

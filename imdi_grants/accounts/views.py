@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from imdi_grants.audit.selectors import audit_entries_for
+from imdi_grants.lib.lists import list_export, list_page
 from imdi_grants.lib.workflow import DomainError
 
 from . import access, selectors, services
@@ -27,10 +27,37 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         search = search_field.clean(request.GET.get("q", ""))
     except ValidationError:
         search = ""
-    page = Paginator(selectors.organisation_list(search=search), 50).get_page(
-        request.GET.get("page")
+    organisations = selectors.organisation_list(search=search)
+    export = list_export(
+        request,
+        organisations,
+        headers=[
+            "navn",
+            "kommunenummer",
+            "fylkesnummer",
+            "organisasjonsnummer",
+            "målform",
+            "kontonummer",
+            "e-post",
+            "brukere",
+        ],
+        row=lambda o: [
+            o.name,
+            o.municipality_number or "",
+            o.county_number or "",
+            o.organisation_number or "",
+            o.written_standard,
+            o.bank_account_number or "",
+            o.email or "",
+            o.member_count,
+        ],
+        filename="organisasjoner",
     )
-    return render(request, "accounts/organisation_list.html", {"page": page, "search": search})
+    if export:  # bank account numbers leave the portal: audited
+        services.organisations_exported(by=request.user, search=search)
+        return export
+    listing = list_page(request, organisations)
+    return render(request, "accounts/organisation_list.html", {**listing, "search": search})
 
 
 @login_required

@@ -107,6 +107,7 @@ ACTIONS = {
     "imdi.security.reaction_letter_downloaded": _("Letter on withholding or reclaim downloaded"),
     "imdi.security.appeal_letter_downloaded": _("Letter on an appeal downloaded"),
     "imdi.security.audit_exported": _("Audit trail exported"),
+    "imdi.security.organisations_exported": _("Organisations exported (with bank accounts)"),
     "imdi.security.export_requested": _("Export requested"),
     "imdi.security.export_downloaded": _("Export downloaded"),
     "imdi.security.staff_access_changed": _("Staff role or admin rights changed"),

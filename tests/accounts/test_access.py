@@ -110,3 +110,25 @@ def test_a_bad_account_number_keeps_what_was_typed(client, municipality, signato
     assert 'value="32 04 00 00"' in body
     municipality.refresh_from_db()
     assert municipality.bank_account_number == ""
+
+
+def test_the_organisation_list_exports_as_filtered_and_the_export_is_audited(
+    client, municipality, other_municipality, caseworker, applicant
+):
+    """Issue 11/12: the list leaves the portal exactly as filtered; bank accounts in it make the
+    export an audit entry."""
+    import csv
+    import io
+
+    from imdi_grants.audit.models import AuditEntry
+
+    url = reverse("accounts:organisation_list")
+    client.force_login(applicant)
+    assert client.get(url, {"format": "csv"}).status_code == 404
+    client.force_login(caseworker)
+    body = client.get(url, {"q": municipality.name, "format": "csv"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
+    assert [r["navn"] for r in rows] == [municipality.name]
+    assert AuditEntry.objects.filter(
+        action="imdi.security.organisations_exported", actor=caseworker
+    ).exists()
