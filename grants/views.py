@@ -122,6 +122,14 @@ def _staff(request: HttpRequest) -> None:
         raise Http404
 
 
+def _approved_page(request: HttpRequest) -> dict:
+    """The approved payment lists, newest first, 20 to a page."""
+    page = Paginator(selectors.batches(status=BatchStatus.APPROVED), 20).get_page(
+        request.GET.get("page")
+    )
+    return {"approved": page.object_list, "page": page}
+
+
 @login_required
 def payments(request: HttpRequest) -> HttpResponse:
     """Both schemes' payments: the terms due, proposed as a payment list by one person and
@@ -160,7 +168,7 @@ def payments(request: HttpRequest) -> HttpResponse:
                 for p in rows
             ],
             "proposed": selectors.batches(status=BatchStatus.PROPOSED),
-            "approved": selectors.batches(status=BatchStatus.APPROVED)[:20],
+            **_approved_page(request),
             "reject_form": BatchRejectForm(),
         },
         status=400 if form.errors else 200,
