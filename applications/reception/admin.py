@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from imdi_grants.accounts.admin import NorwegianImportExportAdmin
 from imdi_grants.lib.workflow import DomainError
 
 from .models import (
@@ -16,6 +17,7 @@ from .models import (
     ReceptionAgreement,
     ReceptionOffer,
 )
+from .resources import PlaceCountResource
 from .services import agreement_end_date_check, agreement_end_date_set
 
 
@@ -73,10 +75,13 @@ class ReceptionAgreementForm(forms.ModelForm):
 
 
 @admin.register(ReceptionAgreement)
-class ReceptionAgreementAdmin(admin.ModelAdmin):
+class ReceptionAgreementAdmin(NorwegianImportExportAdmin):
     """Agreements are registered in the portal (``agreement_register``) and their places changed
     there; here only the end date can change, saved through ``agreement_end_date_set`` with the
-    old and new date in the audit trail."""
+    old and new date in the audit trail. Agreements and places come in bulk through the import
+    (``resources.PlaceCountResource``: the same services, with a preview)."""
+
+    resource_classes = [PlaceCountResource]
 
     form = ReceptionAgreementForm
     list_display = ["organisation", "start_date", "end_date"]

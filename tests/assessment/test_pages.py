@@ -355,3 +355,25 @@ def test_the_municipal_start_page_lists_the_deadlines_across_schemes(
     assert 'data-testid="deadlines"' in page
     assert "24. november 2026" in page, "three weeks from 3 November"
     assert accepted_grant.case_number in page
+
+
+def test_the_ranking_of_a_busy_area_is_paged_with_ranks_running_on(
+    client, round_2025, municipality, lead, assessor_a, assessor_b
+):
+    """A busy area's ranking (about 8,000 applications at 100k) drew every row on one page."""
+    from bench.volume import applications_bulk_create
+
+    areas = list(round_2025.focus_areas.filter(is_open=True).order_by("number"))
+    applications_bulk_create(
+        scheme_year=round_2025,
+        organisation=municipality,
+        count=55 * len(areas),
+        assessors=[assessor_a, assessor_b],
+    )
+    client.force_login(lead)
+    url = reverse("assessment:ranking", args=[areas[0].pk])
+    first = client.get(url).content.decode()
+    assert first.count(f"V{round_2025.year}/") == 50
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count(f"V{round_2025.year}/") == 5
+    assert "<td>51</td>" in second and "<td>55</td>" in second
