@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from applications.assessment.models import Decision
 from grants.models import Reaction
 from imdi_grants.audit.selectors import audit_entries_for
+from imdi_grants.lib.lists import list_export
 from imdi_grants.lib.uploads import file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
@@ -24,15 +25,33 @@ from . import access, forms, selectors, services
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
     filter_form = forms.AppealFilter(request.GET or None)
-    page = Paginator(
-        selectors.appeals_for(user=request.user, **filter_form.filters()), 50
-    ).get_page(request.GET.get("page"))
+    appeals = selectors.appeals_for(user=request.user, **filter_form.filters())
+    export = list_export(
+        request,
+        appeals,
+        headers=["klaget", "organisasjon", "gjelder", "klagefrist", "for_sent", "status"],
+        row=lambda a: [
+            a.lodged_at.date(),
+            a.organisation.name,
+            a.subject_display,
+            a.deadline,
+            "ja" if a.is_late else "",
+            a.get_status_display(),
+        ],
+        filename="klager",
+    )
+    if export:
+        return export
+    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "appeals/appeal_list.html",
         {
             "filter_form": filter_form,
             "page": page,
+            "query": query.urlencode(),
             "appeals": page.object_list,
             "appealable": None
             if request.user.is_imdi_staff

@@ -209,3 +209,17 @@ def test_an_appeal_is_lodged_forwarded_and_decided_through_the_pages(
     page = client.get(detail).content.decode()
     assert "AID opprettholder." in page
     assert reverse("appeals:outcome", args=[appeal.pk]) not in page, "no handling for them"
+
+
+def test_the_appeals_list_exports_as_filtered(client, dismissed, signatory, assessor_a):
+    """Issue 11: every list leaves the portal exactly as filtered."""
+    import csv
+    import io
+
+    services.appeal_lodge(by=signatory, text="Klage.", decision=dismissed)
+    client.force_login(assessor_a)
+    url = reverse("appeals:list")
+    body = client.get(url, {"format": "csv"}).content.decode()
+    assert len(list(csv.DictReader(io.StringIO(body), delimiter=";"))) == 1
+    body = client.get(url, {"format": "csv", "status": "decided"}).content.decode()
+    assert list(csv.DictReader(io.StringIO(body), delimiter=";")) == []
