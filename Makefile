@@ -11,7 +11,7 @@ TEST_ENV := DJANGO_ENV=test DEMO_MODE=false \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/0} CACHE_URL=redis://127.0.0.1:6379/1 \
 	CACHE_KEY_PREFIX=imdi-test-$$$$ CELERY_QUEUE=imdi-test-$$$$
 
-.PHONY: run test install install-test system-deps services lint bench
+.PHONY: run test install install-test system-deps services lint bench bench-http
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,8 @@ bench: install-test services
 	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
 	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
 	$(PY) bench/assessment_queue.py
+
+## bench-http: lists, case pages and a load test through gunicorn on 10k applications; own
+## database imdi_bench_http, Redis DBs 10/11, port 8001 (bench/http_speed.py)
+bench-http: install-test services
+	$(PY) bench/http_speed.py --applications 10000 --locust

@@ -152,7 +152,9 @@ def payments(request: HttpRequest) -> HttpResponse:
                 request, _("The payment list is proposed; a second person must approve it.")
             )
             return redirect(f"{reverse('grants:payments')}#batch-{batch.pk}")
-    rows = list(due[:500])
+    # The terms due, 50 to a page (``?terminer=``): a list is proposed from one page at a time.
+    due_page = Paginator(due, 50).get_page(request.GET.get("terminer"))
+    rows = list(due_page.object_list)
     held = services.payments_held_back(payments=rows)
     chosen = {
         str(v) for v in (request.POST.getlist("payments") if request.method == "POST" else [])
@@ -167,6 +169,7 @@ def payments(request: HttpRequest) -> HttpResponse:
                 {"payment": p, "held": held.get(p.pk, []), "chosen": str(p.pk) in chosen}
                 for p in rows
             ],
+            "due_page": due_page,
             "proposed": selectors.batches(status=BatchStatus.PROPOSED),
             **_approved_page(request),
             "reject_form": BatchRejectForm(),
