@@ -39,10 +39,18 @@ def can_sign_letter(user: User | None, letter: GrantLetter) -> bool:
 
 
 def grants_visible_to(user: User) -> QuerySet[Grant]:
+    """The recipient's users see its grants; staff see every grant except those of cases in
+    which they declared a conflict of interest (``registry.staff_conflicts``), so no list, count
+    or export shows them those cases either."""
+    from .registry import staff_conflicted_grants
+
     if not user.is_authenticated:
         return Grant.objects.none()
     if user.is_imdi_staff:
-        return Grant.objects.all()
+        qs = Grant.objects.all()
+        for conflicted in staff_conflicted_grants(user):
+            qs = qs.exclude(pk__in=conflicted)
+        return qs
     return Grant.objects.filter(organisation__memberships__user=user)
 
 

@@ -43,6 +43,7 @@ _schemes: dict[str, SchemeParts] = {}
 _accepted: list[Callable[[Grant], object]] = []
 _payment_checks: list[Callable[[list[Payment]], dict[int, list[str]]]] = []
 _close_checks: list[Callable[[Grant], list[str]]] = []
+_conflict_filters: list[Callable[[Any], Any]] = []
 
 
 def scheme_register(*, scheme_code: str, parts: SchemeParts) -> None:
@@ -91,3 +92,14 @@ def on_close_check(handler: Callable[[Grant], list[str]]) -> None:
 
 def close_blockers(grant: Grant) -> list[str]:
     return [reason for handler in _close_checks for reason in handler(grant)]
+
+
+def on_staff_conflicts(grants_of: Callable[[Any], Any]) -> None:
+    """Register ``grants_of(user)``: a queryset of the grant ids whose case the member of staff
+    declared a conflict of interest in (the development grant's impartiality)."""
+    if grants_of not in _conflict_filters:
+        _conflict_filters.append(grants_of)
+
+
+def staff_conflicted_grants(user: Any) -> list[Any]:
+    return [grants_of(user) for grants_of in _conflict_filters]

@@ -65,11 +65,16 @@ def grant_letters(*, grant: Grant) -> QuerySet[GrantLetter]:
     return grant.letters.order_by("-version")
 
 
-def payments_due(*, scheme_code: str = "", until: dt.date | None = None) -> QuerySet[Payment]:
-    """Planned terms of accepted grants, due by ``until``: what a payment list may propose."""
+def payments_due(
+    *, scheme_code: str = "", until: dt.date | None = None, user: User | None = None
+) -> QuerySet[Payment]:
+    """Planned terms of accepted grants, due by ``until``: what a payment list may propose;
+    with ``user``, only of the grants that person may see (not a case they are conflicted in)."""
     qs = Payment.objects.filter(
         status=PaymentStatus.PLANNED, grant__status=GrantStatus.ACCEPTED
     ).select_related("grant__organisation", "grant__scheme_year__scheme")
+    if user is not None:
+        qs = qs.filter(grant__in=grants_visible_to(user))
     if scheme_code:
         qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
     if until:

@@ -136,7 +136,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     approved by another; the approved lists for the accounting system."""
     _staff(request)
     filter_form = PaymentFilter(request.GET or None)
-    due = selectors.payments_due(**filter_form.filters())
+    due = selectors.payments_due(user=request.user, **filter_form.filters())
     form = PaymentProposeForm(request.POST or None, due=due)
     if request.method == "POST" and form.is_valid():
         try:

@@ -82,3 +82,19 @@ def may_see_grant(user: User, grant: object) -> bool:
     if clearance == application_access.Clearance.UNDECLARED:
         raise application_access.DeclarationNeeded(decision.application_id)
     return clearance == application_access.Clearance.CLEAR
+
+
+def conflicted_grant_ids(user: User):
+    """The grants (a project's first year and its later years) of the cases in which ``user``
+    declared a conflict of interest, as a subquery of ids."""
+    from django.db.models import Q
+
+    from grants.models import Grant
+
+    conflicted = ImpartialityDeclaration.objects.filter(user=user, has_conflict=True).values(
+        "application"
+    )
+    return Grant.objects.filter(
+        Q(decision__application__in=conflicted)
+        | Q(continues__grant__decision__application__in=conflicted)
+    ).values("pk")

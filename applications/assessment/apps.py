@@ -34,7 +34,12 @@ class AssessmentConfig(AppConfig):
             ),
         )
 
+        from grants.registry import on_staff_conflicts
+
         from . import exports, pending, retention
+        from .access import conflicted_grant_ids
+
+        on_staff_conflicts(conflicted_grant_ids)
 
         exports.register()
         pending.register()

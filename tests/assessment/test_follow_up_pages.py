@@ -74,3 +74,18 @@ def test_the_queue_export_carries_the_scores_and_the_decision(client, accepted, 
     assert row["saksnummer"] == accepted.decision.application.case_number
     assert (row["vedtak"], row["tilsagn_år_1"]) == ("Tilsagn", "300000")
     assert row["poengsum"] != ""
+
+
+def test_a_conflicted_caseworker_does_not_find_the_case_in_any_list(
+    client, accepted, applicant, caseworker
+):
+    """The queue already hides a case a caseworker declared a conflict in; so do the lists of
+    grants' reports and payments, their exports included."""
+    declare(accepted.decision.application, caseworker, conflict=True)
+    client.force_login(caseworker)
+    reports = client.get(reverse("reporting:report_list"))
+    assert reports.context["page"].paginator.count == 0
+    payments = client.get(reverse("grants:payments")).content.decode()
+    assert accepted.case_number not in payments
+    export = client.get(reverse("reporting:report_list"), {"format": "csv"}).content.decode()
+    assert accepted.case_number not in export
