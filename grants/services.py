@@ -177,6 +177,20 @@ def payment_plan_set(*, grant: Grant) -> list[Payment]:
     return plan
 
 
+def letter_signer(*, scheme_year: SchemeYear) -> tuple[str, str]:
+    """The name and title that sign the year's letters (its budget authority); a letter cannot
+    be issued before an administrator has named them."""
+    require(
+        bool(scheme_year.budget_authority_name.strip()),
+        _(
+            "No one with budget authority is named for %(year)s, so no letter can be issued; "
+            "an administrator must name the signer in the year's configuration."
+        )
+        % {"year": scheme_year},
+    )
+    return scheme_year.budget_authority_name, scheme_year.budget_authority_title
+
+
 def _letter_new(grant: Grant, *, kind: str, amount: Decimal, reason: str = "") -> GrantLetter:
     """The next version of the grant's letter, signed by the year's budget authority. Its
     acceptance deadline is set when it is sent (``grant_letter_send``). Earlier versions still
@@ -840,16 +854,7 @@ def reaction_decide(*, reaction: Reaction, by: User, approve: bool, reason: str 
             reaction.due_on = today_in_oslo() + dt.timedelta(days=settings.RECLAIM_DAYS_TO_PAY)
             fields.append("due_on")
         reaction.language = grant.organisation.letter_language
-        reaction.signed_by = grant.scheme_year.budget_authority_name
-        reaction.signer_title = grant.scheme_year.budget_authority_title
-        require(
-            bool(reaction.signed_by.strip()),
-            _(
-                "No one with budget authority is named for %(year)s, so no letter can be issued; "
-                "an administrator must name the signer in the year's configuration."
-            )
-            % {"year": grant.scheme_year},
-        )
+        reaction.signed_by, reaction.signer_title = letter_signer(scheme_year=grant.scheme_year)
         fields += ["language", "signed_by", "signer_title"]
         follow_up.append(_reaction_deliver(reaction))
     else:
@@ -1038,19 +1043,12 @@ def grant_close(*, grant: Grant, by: User) -> Grant:
     GRANT_FLOW.check(grant, S.CLOSED, by=by)
     problems = grant_closing_problems(grant=grant)
     require(not problems, " ".join(problems))
-    require(
-        bool(grant.scheme_year.budget_authority_name.strip()),
-        _(
-            "No one with budget authority is named for %(year)s, so no letter can be issued; "
-            "an administrator must name the signer in the year's configuration."
-        )
-        % {"year": grant.scheme_year},
-    )
+    signed_by, signer_title = letter_signer(scheme_year=grant.scheme_year)
     letter = ClosingLetter.objects.create(
         grant=grant,
         language=grant.organisation.letter_language,
-        signed_by=grant.scheme_year.budget_authority_name,
-        signer_title=grant.scheme_year.budget_authority_title,
+        signed_by=signed_by,
+        signer_title=signer_title,
     )
     GRANT_FLOW.move(
         grant,

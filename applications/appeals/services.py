@@ -25,7 +25,7 @@ from applications.assessment.models import Decision, DecisionKind
 from applications.assessment.services import dismissal_reverse
 from grants.models import Reaction, ReactionStatus
 from grants.registry import scheme_parts
-from grants.services import reaction_reverse
+from grants.services import letter_signer, reaction_reverse
 from imdi_grants.accounts.access import is_signatory
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.services import audit_log
@@ -188,22 +188,14 @@ def appeal_scheme_year(appeal: Appeal) -> SchemeYear:
 
 def _letter_new(appeal: Appeal, kind: str) -> AppealLetter:
     """The step's letter, signed by the year's budget authority; made once per kind."""
-    scheme_year = appeal_scheme_year(appeal)
-    require(
-        bool(scheme_year.budget_authority_name.strip()),
-        _(
-            "No one with budget authority is named for %(year)s, so no letter can be issued; "
-            "an administrator must name the signer in the year's configuration."
-        )
-        % {"year": scheme_year},
-    )
+    signed_by, signer_title = letter_signer(scheme_year=appeal_scheme_year(appeal))
     letter, _created = AppealLetter.objects.get_or_create(
         appeal=appeal,
         kind=kind,
         defaults={
             "language": appeal.organisation.letter_language,
-            "signed_by": scheme_year.budget_authority_name,
-            "signer_title": scheme_year.budget_authority_title,
+            "signed_by": signed_by,
+            "signer_title": signer_title,
         },
     )
     return letter

@@ -27,7 +27,7 @@ from applications.development import access as application_access
 from applications.development.models import Application, Status
 from applications.development.services import APPLICATION_FLOW
 from grants.models import Grant, GrantStatus, PlannedYear
-from grants.services import grant_create, grant_letter_issue, payment_plan_set
+from grants.services import grant_create, grant_letter_issue, letter_signer, payment_plan_set
 from imdi_grants.accounts.models import User
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.deadlines import today_in_oslo
@@ -142,18 +142,6 @@ def failed_checks_text(*, assessment: Assessment) -> str:
     )
 
 
-def _letter_signer(scheme_year: SchemeYear) -> tuple[str, str]:
-    require(
-        bool(scheme_year.budget_authority_name.strip()),
-        _(
-            "No one with budget authority is named for %(year)s, so no letter can be issued; "
-            "an administrator must name the signer in the year's configuration."
-        )
-        % {"year": scheme_year},
-    )
-    return scheme_year.budget_authority_name, scheme_year.budget_authority_title
-
-
 @transaction.atomic
 def application_dismiss(
     *, application: Application, by: User, grounds: str, rules_applied: str
@@ -166,7 +154,7 @@ def application_dismiss(
     APPLICATION_FLOW.check(application, Status.DISMISSED, by=by)
     require(bool(grounds.strip()), _("Give the grounds for the dismissal."))
     require(bool(rules_applied.strip()), _("Name the rules the dismissal is made under."))
-    signer = _letter_signer(application.scheme_year)
+    signer = letter_signer(scheme_year=application.scheme_year)
     decision = Decision.objects.create(
         application=application,
         kind=DecisionKind.DISMISSAL,
@@ -724,7 +712,7 @@ def decisions_send(*, focus_area: FocusArea, by: User) -> int:
 def _refusal_letter_create(decision: Decision) -> bool:
     if DecisionLetter.objects.filter(decision=decision).exists():
         return False
-    signed_by, title = _letter_signer(decision.application.scheme_year)
+    signed_by, title = letter_signer(scheme_year=decision.application.scheme_year)
     try:
         with transaction.atomic():
             letter = DecisionLetter.objects.create(
