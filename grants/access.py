@@ -42,16 +42,23 @@ def grants_visible_to(user: User) -> QuerySet[Grant]:
     """The recipient's users see its grants; staff see every grant except those of cases in
     which they declared a conflict of interest (``registry.staff_conflicts``), so no list, count
     or export shows them those cases either."""
+    return restrict_to_visible_grants(Grant.objects.all(), user, via="")
+
+
+def restrict_to_visible_grants(rows: QuerySet, user: User, *, via: str = "grant") -> QuerySet:
+    """``rows`` (grants, or payments, reports … whose grant is the field ``via``) narrowed to
+    the grants ``user`` may see, by the rows' own grant column: a list of payments need not
+    join every grant to learn which ones to leave out."""
     from .registry import staff_conflicted_grants
 
     if not user.is_authenticated:
-        return Grant.objects.none()
+        return rows.none()
+    column = f"{via}__" if via else ""
     if user.is_imdi_staff:
-        qs = Grant.objects.all()
         for conflicted in staff_conflicted_grants(user):
-            qs = qs.exclude(pk__in=conflicted)
-        return qs
-    return Grant.objects.filter(organisation__memberships__user=user)
+            rows = rows.exclude(**{f"{via or 'pk'}__in": conflicted})
+        return rows
+    return rows.filter(**{f"{column}organisation__memberships__user": user})
 
 
 def may_see(user: User, grant: Grant) -> bool:

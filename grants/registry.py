@@ -96,10 +96,15 @@ def close_blockers(grant: Grant) -> list[str]:
 
 def on_staff_conflicts(grants_of: Callable[[Any], Any]) -> None:
     """Register ``grants_of(user)``: a queryset of the grant ids whose case the member of staff
-    declared a conflict of interest in (the development grant's impartiality)."""
+    declared a conflict of interest in (the development grant's impartiality), or a tuple of
+    such querysets."""
     if grants_of not in _conflict_filters:
         _conflict_filters.append(grants_of)
 
 
 def staff_conflicted_grants(user: Any) -> list[Any]:
-    return [grants_of(user) for grants_of in _conflict_filters]
+    found: list[Any] = []
+    for grants_of in _conflict_filters:
+        ids = grants_of(user)
+        found.extend(ids if isinstance(ids, tuple) else [ids])
+    return found

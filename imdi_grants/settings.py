@@ -137,6 +137,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_imdi")}
+    # PostgreSQL's JIT compiles any query its planner thinks costly; for the dashboard's
+    # aggregates that took 50 ms to save nothing (bench/http_speed.py). Short queries only here.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth's login rate limits and the worker heartbeat live here) -------------------

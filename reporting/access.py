@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from grants.access import grants_visible_to, is_staff, may_see
+from grants.access import is_staff, may_see, restrict_to_visible_grants
 from imdi_grants.accounts.access import is_member
 from imdi_grants.accounts.models import User
 
@@ -12,11 +12,10 @@ from .models import Report
 
 
 def get_report_for_user(user: User, pk: int) -> Report:
-    report = (
-        Report.objects.select_related("grant__organisation", "grant__scheme_year__scheme")
-        .filter(pk=pk, grant__in=grants_visible_to(user))
-        .first()
-    )
+    rows = Report.objects.select_related(
+        "grant__organisation", "grant__scheme_year__scheme"
+    ).filter(pk=pk)
+    report = restrict_to_visible_grants(rows, user).first()
     if report is None or not may_see(user, report.grant):  # e.g. a conflict of interest
         raise Http404
     return report

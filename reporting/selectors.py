@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from grants.access import grants_visible_to
+from grants.access import restrict_to_visible_grants
 from imdi_grants.accounts.models import User
 from imdi_grants.lib.deadlines import today_in_oslo
 
@@ -67,7 +67,7 @@ def report_list(
 ) -> QuerySet[Report]:
     """The reports a person may see (staff: all; an organisation's users: its own), filtered,
     soonest due first, with what a list shows in the same query."""
-    qs = Report.objects.filter(grant__in=grants_visible_to(user))
+    qs = restrict_to_visible_grants(Report.objects.all(), user)
     if q:
         qs = qs.filter(
             Q(grant__organisation__name__icontains=q) | Q(grant__case_number__icontains=q)

@@ -9,7 +9,7 @@ from applications.development import access as application_access
 from applications.development.models import Application, ImpartialityDeclaration
 from imdi_grants.accounts.models import User
 
-from .models import Assignment
+from .models import Assignment, Decision
 
 
 def is_staff(user: User | None) -> bool:
@@ -66,8 +66,6 @@ def may_see_grant(user: User, grant: object) -> bool:
     """A development grant's case and letters: staff only without a conflict of interest. Staff
     who have not yet declared are sent to declare first (``DeclarationNeeded``, turned into a
     redirect by ``ImpartialityMiddleware``)."""
-    from .models import Decision
-
     if not is_staff(user):
         return True
     decision = (
@@ -84,17 +82,19 @@ def may_see_grant(user: User, grant: object) -> bool:
     return clearance == application_access.Clearance.CLEAR
 
 
-def conflicted_grant_ids(user: User):
-    """The grants (a project's first year and its later years) of the cases in which ``user``
-    declared a conflict of interest, as a subquery of ids."""
-    from django.db.models import Q
-
-    from grants.models import Grant
+def conflicted_grant_ids(user: User) -> tuple:
+    """The grants of the cases in which ``user`` declared a conflict of interest, as two
+    subqueries of ids (a project's first year; its later years), read from the declarations
+    outwards, so that excluding them costs an index lookup, not a pass over every grant."""
+    from grants.models import PlannedYear
 
     conflicted = ImpartialityDeclaration.objects.filter(user=user, has_conflict=True).values(
         "application"
     )
-    return Grant.objects.filter(
-        Q(decision__application__in=conflicted)
-        | Q(continues__grant__decision__application__in=conflicted)
-    ).values("pk")
+    first_years = Decision.objects.filter(application__in=conflicted, grant__isnull=False).values(
+        "grant"
+    )
+    later_years = PlannedYear.objects.filter(
+        grant__decision__application__in=conflicted, continued_as__isnull=False
+    ).values("continued_as")
+    return first_years, later_years

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from applications.development.models import Application, Status
@@ -76,10 +76,13 @@ class QueueFilter(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The newest case of the round, read along the round's queue index (an EXISTS here
+        # made PostgreSQL scan the whole table for a round without cases).
+        newest_case = Application.objects.filter(
+            scheme_year=OuterRef("pk"), case_number__isnull=False
+        ).order_by("-submitted_at", "-pk")
         self.fields["year"].queryset = rounds.annotate(
-            has_cases=Exists(
-                Application.objects.filter(scheme_year=OuterRef("pk"), case_number__isnull=False)
-            )
+            newest_case=Subquery(newest_case.values("pk")[:1])
         )
         self.fields["year"].label_from_instance = lambda sy: str(sy.year)
         self.fields["status"].choices = [("", _("All statuses")), *QUEUE_STATUSES]
@@ -102,7 +105,7 @@ class QueueFilter(forms.Form):
             if found:
                 return found
         # The newest round that has received applications, else the newest.
-        return next((r for r in rounds if r.has_cases), None) or (rounds[0] if rounds else None)
+        return next((r for r in rounds if r.newest_case), None) or (rounds[0] if rounds else None)
 
     def filters(self) -> dict[str, Any]:
         """The selector's arguments; an invalid value counts as not given."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     DecimalField,
     Exists,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -67,22 +69,22 @@ def committed_from_earlier_rounds(*, scheme_year: SchemeYear) -> Decimal:
     """Later years of multi-year projects awarded in earlier rounds, counted against this
     year's frame: the planned amount (conditional on the appropriation) until the year is
     awarded, then that year's grant (unless it lapsed)."""
-    planned = (
+    later_year = Case(
+        When(continued_as__isnull=True, then=F("amount")),
+        When(~Q(continued_as__status=GrantStatus.LAPSED), then=F("continued_as__amount")),
+        default=Value(Decimal("0")),
+        output_field=DecimalField(max_digits=12, decimal_places=0),
+    )
+    total = (
         PlannedYear.objects.filter(
             year=scheme_year.year,
             grant__scheme_year__scheme_id=scheme_year.scheme_id,  # no query for the scheme
             grant__scheme_year__year__lt=scheme_year.year,
         )
         .exclude(grant__status=GrantStatus.LAPSED)
-        .select_related("continued_as")
+        .aggregate(total=Sum(later_year))["total"]
     )
-    total = Decimal("0")
-    for row in planned:
-        if row.continued_as is None:
-            total += row.amount
-        elif row.continued_as.status != GrantStatus.LAPSED:
-            total += row.continued_as.amount
-    return total
+    return total or Decimal("0")
 
 
 def frame_used(*, scheme_year: SchemeYear) -> Decimal:
@@ -233,12 +235,15 @@ def case_scores(*, user: User, application: Application) -> CaseScores:
 
 @dataclass
 class RankingRow:
-    application: Application
-    applied: Decimal
+    application_id: int
     amount: Decimal | None
     running_total: Decimal
     above_cut: bool
     is_cut: bool = False
+    # Read for the rows on the page shown (``ranking_page``), not for every row.
+    application: Application | None = None
+    applied: Decimal | None = None
+    visible: bool = False
 
 
 @dataclass
@@ -265,15 +270,22 @@ def area_ranking(*, focus_area: FocusArea) -> Ranking:
     """An area's applications in assessment or decided on the merits, ranked by score (agreed,
     or the mean until then), with the amount each would get (awarded, else proposed) and the
     running total; the cut line falls where the running total passes the area's budget (or
-    what is left of the frame, if the area has none)."""
-    applications = list(
+    what is left of the frame, if the area has none). The totals and the cut need every row,
+    so every row is read, but only its id and amounts: ``ranking_page`` reads the rest for the
+    page shown."""
+    ranked = (
         Application.objects.filter(
             focus_area=focus_area,
             status__in=[Status.IN_ASSESSMENT, Status.AWARDED, Status.REFUSED],
         )
-        .annotate(applied=Coalesce(_applied_first_year(), Value(Decimal("0"))))
-        .select_related("organisation", "assessment", "decision")
         .order_by(F("assessment__ranking_score").desc(nulls_last=True), "submitted_at", "pk")
+        .values_list(
+            "pk",
+            "decision__pk",
+            "decision__kind",
+            "decision__amount",
+            "assessment__proposed_amount",
+        )
     )
     scheme_year = focus_area.scheme_year
     used = frame_used(scheme_year=scheme_year)
@@ -282,20 +294,17 @@ def area_ranking(*, focus_area: FocusArea) -> Ranking:
     if limit is None and scheme_year.budget_frame is not None:
         limit = scheme_year.budget_frame - used + awarded
     rows, running, proposed, cut = [], Decimal("0"), Decimal("0"), False
-    for application in applications:
-        decision = getattr(application, "decision", None)
-        assessment = getattr(application, "assessment", None)
+    for pk, decision, kind, decided, proposal in ranked:
         if decision is not None:
-            amount = decision.amount if decision.kind == DecisionKind.AWARD else None
+            amount = decided if kind == DecisionKind.AWARD else None
         else:
-            amount = assessment.proposed_amount if assessment else None
+            amount = proposal
             proposed += amount or 0
         running += amount or 0
         within = limit is None or running <= limit
         rows.append(
             RankingRow(
-                application=application,
-                applied=application.applied,
+                application_id=pk,
                 amount=amount,
                 running_total=running,
                 above_cut=amount is not None and within,
@@ -313,6 +322,24 @@ def area_ranking(*, focus_area: FocusArea) -> Ranking:
         frame_used=used,
         is_final=AreaAllocation.objects.filter(focus_area=focus_area).exists(),
     )
+
+
+def ranking_page(*, rows: list[RankingRow], user: User) -> None:
+    """Give the rows of one page their application, the amount applied for, and whether
+    ``user`` may open the case (not with a conflict of interest), in one query."""
+    conflicted = ImpartialityDeclaration.objects.filter(
+        application=OuterRef("pk"), user=user, has_conflict=True
+    )
+    found = Application.objects.filter(pk__in=[row.application_id for row in rows])
+    found = found.annotate(
+        applied=Coalesce(_applied_first_year(), Value(Decimal("0"))),
+        conflicted=Exists(conflicted),
+    ).select_related("organisation", "assessment")
+    by_pk = {application.pk: application for application in found}
+    for row in rows:
+        row.application = by_pk[row.application_id]
+        row.applied = row.application.applied
+        row.visible = not row.application.conflicted
 
 
 @dataclass
@@ -340,13 +367,14 @@ def frame_overview(*, scheme_year: SchemeYear) -> dict:
         for area in scheme_year.focus_areas.order_by("number")
     ]
     budgets = sum((a.focus_area.budget_amount or 0 for a in areas), Decimal("0"))
+    committed = committed_from_earlier_rounds(scheme_year=scheme_year)
     return {
         "scheme_year": scheme_year,
         "areas": areas,
         "budgets": budgets,
         "frame": scheme_year.budget_frame,
-        "used": frame_used(scheme_year=scheme_year),
-        "committed": committed_from_earlier_rounds(scheme_year=scheme_year),
+        "used": sum(awarded_by_area.values(), Decimal("0")) + committed,  # = frame_used
+        "committed": committed,
         "transfers": BudgetTransfer.objects.filter(scheme_year=scheme_year).select_related(
             "from_area", "to_area", "moved_by"
         ),

@@ -29,6 +29,7 @@ from imdi_grants.audit.services import audit_log
 from imdi_grants.exports.services import export_request
 from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.feedback import carry_out
+from imdi_grants.lib.lists import NarrowPaginator
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import FocusArea, SchemeYear
 
@@ -55,7 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _staff(request)
     filter_form = _queue_filter(request)
     filters = filter_form.filters()
-    page = Paginator(selectors.queue(user=request.user, **filters), PAGE_SIZE).get_page(
+    page = NarrowPaginator(selectors.queue(user=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     scheme_year = filters["scheme_year"]
@@ -498,16 +499,11 @@ def ranking(request: HttpRequest, area_pk: int) -> HttpResponse:
     # Paged: the totals and the cut count every row, but a busy area has thousands of
     # applications (about 8,000 at 100k), and drawing them all took seconds.
     page = Paginator(result.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    visible = set(
-        access.not_conflicted(
-            Application.objects.filter(pk__in=[row.application.pk for row in page]),
-            request.user,
-        ).values_list("pk", flat=True)
-    )
+    selectors.ranking_page(rows=page.object_list, user=request.user)
     return render(
         request,
         "assessment/ranking.html",
-        {"ranking": result, "page": page, "visible": visible, "focus_area": focus_area},
+        {"ranking": result, "page": page, "focus_area": focus_area},
     )
 
 

@@ -252,6 +252,14 @@ class Application(models.Model):
                 name="submitted_application_has_case_number",
             )
         ]
+        indexes = [
+            # The queue's default order within a round, and "has this round any cases?".
+            models.Index(
+                fields=["scheme_year", "-submitted_at", "-id"],
+                condition=Q(case_number__isnull=False),
+                name="application_round_queue",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.case_number or self.title or str(_("Untitled application"))

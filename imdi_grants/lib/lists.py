@@ -16,10 +16,26 @@ from .exports import FORMATS, dataset_response
 PAGE_SIZE = 50
 
 
+class NarrowPaginator(Paginator):
+    """Picks the page's rows by their ids in a narrow subquery, then reads those rows with
+    their joins and annotations: the database sorts ids, not thousands of wide joined rows
+    (a deferred join). Still one query for the page."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and not rows.query.distinct and top > bottom:
+            ids = rows.values("pk")[bottom:top]
+            return self._get_page(rows.filter(pk__in=ids), number, self)
+        return super().page(number)
+
+
 def list_page(request: HttpRequest, rows: QuerySet) -> dict[str, Any]:
     """The page asked for (a page number that does not parse gives the first or last), and
     the filter's query string without the page, for the export links."""
-    page: Page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page = NarrowPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
