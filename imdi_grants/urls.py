@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ventende/", views.pending_work, name="pending_work"),
+    path("frister/", views.deadlines, name="deadlines"),
     path("revisjon/", include("imdi_grants.audit.urls")),
     path("eksport/", include("imdi_grants.exports.urls")),
     path("apne-data/", grant_views.open_data, name="open_data"),

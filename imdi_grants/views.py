@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -83,21 +84,41 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for membership in memberships
     ]
-    context["deadlines"] = deadlines_for(user=user)
+    deadlines = deadlines_for(user=user, first=HOME_DEADLINES + 1)
+    context["deadlines"] = deadlines[:HOME_DEADLINES]
+    context["more_deadlines"] = len(deadlines) > HOME_DEADLINES
     return render(request, "home_municipal.html", context)
 
 
-def deadlines_for(*, user) -> list[dict]:
+#: The start page shows the soonest deadlines; the rest are a link away (``/frister/``).
+HOME_DEADLINES = 10
+
+
+@login_required
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Every deadline of the user's organisations, soonest first, 50 to a page."""
+    if request.user.is_imdi_staff:
+        return redirect("oversight:dashboard")
+    page = Paginator(deadlines_for(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "deadlines.html", {"page": page, "deadlines": page.object_list})
+
+
+def deadlines_for(*, user, first: int | None = None) -> list[dict]:
     """What the user's organisations must do by a date, across schemes, soonest first: grant
     letters to accept, reports to submit, reclaims to pay back, appeals still possible. Four
-    queries, whatever the number of cases."""
+    queries, whatever the number of cases; with ``first``, only the soonest ``first`` (each
+    source reads no more than that)."""
     mine = {"organisation__memberships__user": user}
     rows = []
-    for letter in GrantLetter.objects.filter(
-        status=LetterStatus.AWAITING,
-        acceptance_deadline__isnull=False,
-        **{f"grant__{k}": v for k, v in mine.items()},
-    ).select_related("grant"):
+    for letter in (
+        GrantLetter.objects.filter(
+            status=LetterStatus.AWAITING,
+            acceptance_deadline__isnull=False,
+            **{f"grant__{k}": v for k, v in mine.items()},
+        )
+        .select_related("grant")
+        .order_by("acceptance_deadline", "pk")[:first]
+    ):
         rows.append(
             {
                 "due": letter.acceptance_deadline,
@@ -106,10 +127,14 @@ def deadlines_for(*, user) -> list[dict]:
                 "link": reverse("grants:grant_detail", args=[letter.grant_id]),
             }
         )
-    for report in Report.objects.filter(
-        status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
-        **{f"grant__{k}": v for k, v in mine.items()},
-    ).select_related("grant"):
+    for report in (
+        Report.objects.filter(
+            status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+            **{f"grant__{k}": v for k, v in mine.items()},
+        )
+        .select_related("grant")
+        .order_by("due_date", "pk")[:first]
+    ):
         rows.append(
             {
                 "due": report.due_date,
@@ -118,12 +143,16 @@ def deadlines_for(*, user) -> list[dict]:
                 "link": reverse("reporting:report_detail", args=[report.pk]),
             }
         )
-    for reaction in Reaction.objects.filter(
-        kind=ReactionKind.RECLAIM,
-        status=ReactionStatus.APPROVED,
-        due_on__isnull=False,
-        **{f"grant__{k}": v for k, v in mine.items()},
-    ).select_related("grant"):
+    for reaction in (
+        Reaction.objects.filter(
+            kind=ReactionKind.RECLAIM,
+            status=ReactionStatus.APPROVED,
+            due_on__isnull=False,
+            **{f"grant__{k}": v for k, v in mine.items()},
+        )
+        .select_related("grant")
+        .order_by("due_on", "pk")[:first]
+    ):
         rows.append(
             {
                 "due": reaction.due_on,
@@ -144,7 +173,7 @@ def deadlines_for(*, user) -> list[dict]:
                 "link": reverse("appeals:create") + f"?vedtak={decision.pk}",
             }
         )
-    return sorted(rows, key=lambda row: row["due"])
+    return sorted(rows, key=lambda row: row["due"])[:first]
 
 
 @require_GET

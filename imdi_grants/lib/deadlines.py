@@ -8,6 +8,7 @@ clock zone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -49,11 +50,18 @@ def reminder_due(deadline: dt.date, *, today: dt.date) -> int | None:
     return days if days in REMINDER_DAYS_BEFORE else None
 
 
-def is_working_day(day: dt.date) -> bool:
-    """Not a Saturday, Sunday or Norwegian public holiday (the ``holidays`` package)."""
+@functools.cache
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    """Norway's public holidays of ``year`` (the ``holidays`` package), worked out once per
+    process: a start page asks for a dozen appeal deadlines."""
     import holidays
 
-    return day.weekday() < 5 and day not in holidays.country_holidays("NO", years=day.year)
+    return frozenset(holidays.country_holidays("NO", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Not a Saturday, Sunday or Norwegian public holiday."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
 
 
 def appeal_deadline(received_on: dt.date, *, weeks: int = 3) -> dt.date:
