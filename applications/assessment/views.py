@@ -56,9 +56,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     _staff(request)
     filter_form = _queue_filter(request)
     filters = filter_form.filters()
-    page = NarrowPaginator(selectors.queue(user=request.user, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = selectors.queue_for_list(selectors.queue(user=request.user, **filters))
+    page = NarrowPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     scheme_year = filters["scheme_year"]
     return render(
         request,
