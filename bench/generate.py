@@ -265,11 +265,11 @@ class Batches:
         self.tally, self.people, self.rng = tally, people, rng
 
     def assign(self, payments: list) -> None:
-        from grants.models import BatchStatus, PaymentBatch, PaymentStatus
+        from grants.models import PAID_STATUSES, BatchStatus, PaymentBatch
 
         by_date = defaultdict(list)
         for payment in payments:
-            if payment.status == PaymentStatus.APPROVED:
+            if payment.status in PAID_STATUSES:
                 by_date[payment.payment_date].append(payment)
         made = []
         for day, rows in sorted(by_date.items()):

@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from imdi_grants.accounts.admin import NorwegianImportExportAdmin
+
 from .models import Grant, GrantLetter, Payment, PaymentBatch, PlannedYear, Repayment
+from .resources import PaymentDisbursedResource
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """Grants change only through their services (state machine and audit trail)."""
 
     def has_add_permission(self, request, obj=None):
@@ -16,6 +19,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
 @admin.register(Grant)
 class GrantAdmin(ReadOnlyAdmin):
     list_display = ["case_number", "organisation", "scheme_year", "status", "amount"]
@@ -25,10 +32,24 @@ class GrantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["grant", "term", "due_on", "amount", "status", "payment_date"]
+class PaymentAdmin(ReadOnlyMixin, NorwegianImportExportAdmin):
+    """Read-only, but the accounting system's file of payments paid out is imported here
+    (``PaymentDisbursedResource``: previewed, then each row through ``payment_disburse``)."""
+
+    resource_classes = [PaymentDisbursedResource]
+    list_display = [
+        "grant",
+        "term",
+        "due_on",
+        "amount",
+        "status",
+        "payment_date",
+        "disbursed_on",
+        "voucher_reference",
+    ]
     list_filter = ["status", "term"]
     list_select_related = ["grant__organisation"]
+    search_fields = ["grant__case_number", "voucher_reference"]
 
 
 for model in (GrantLetter, PaymentBatch, PlannedYear, Repayment):

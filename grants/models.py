@@ -233,6 +233,13 @@ class PaymentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     PROPOSED = "proposed", _("Proposed for payment")
     APPROVED = "approved", _("Approved for payment")
+    #: The accounting system confirms the payment went out (``payment_disburse``).
+    DISBURSED = "disbursed", _("Paid out")
+
+
+#: A payment approved on a payment list counts as paid (in the ledger, the totals, the grant's
+#: status), whether or not the accounting system has confirmed it yet.
+PAID_STATUSES = (PaymentStatus.APPROVED, PaymentStatus.DISBURSED)
 
 
 class BatchStatus(models.TextChoices):
@@ -270,7 +277,8 @@ class PaymentBatch(models.Model):
 
 class Payment(models.Model):
     """One term of a grant's payment plan (utbetaling): planned when the grant letter is issued,
-    approved on a payment list once the grant is accepted."""
+    approved on a payment list once the grant is accepted, and paid out when the accounting
+    system confirms it (the day and its voucher)."""
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
     term = models.CharField(_("term"), max_length=10, choices=TermKind.choices)
@@ -303,6 +311,13 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    disbursed_on = models.DateField(_("paid out on"), null=True, blank=True)
+    voucher_reference = models.CharField(
+        _("voucher number"),
+        max_length=30,
+        blank=True,
+        help_text=_("The accounting system's voucher (bilagsnummer) for the payment."),
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -314,6 +329,11 @@ class Payment(models.Model):
                 condition=models.Q(status="planned")
                 | models.Q(batch__isnull=False, payment_date__isnull=False),
                 name="approved_payment_is_on_a_list",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="disbursed")
+                | (models.Q(disbursed_on__isnull=False) & ~models.Q(voucher_reference="")),
+                name="disbursed_payment_has_voucher",
             ),
         ]
 

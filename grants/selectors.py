@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from imdi_grants.accounts.models import User
 
-from .access import grants_visible_to
+from .access import grants_visible_to, restrict_to_visible_grants
 from .models import (
+    PAID_STATUSES,
     ClosingLetter,
     Grant,
     GrantLetter,
@@ -74,7 +75,7 @@ def payments_due(
         status=PaymentStatus.PLANNED, grant__status=GrantStatus.ACCEPTED
     ).select_related("grant__organisation", "grant__scheme_year__scheme")
     if user is not None:
-        qs = qs.filter(grant__in=grants_visible_to(user))
+        qs = restrict_to_visible_grants(qs, user)
     if scheme_code:
         qs = qs.filter(grant__scheme_year__scheme__code=scheme_code)
     if until:
@@ -82,12 +83,33 @@ def payments_due(
     return qs.order_by("due_on", "grant__case_number")
 
 
-def batches(*, status: str) -> QuerySet[PaymentBatch]:
-    """Payment lists by status, each with its payments and total, newest first."""
-    return (
+def _per_batch(aggregate: Aggregate) -> Subquery:
+    return Subquery(
+        Payment.objects.filter(batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
+def batches(*, status: str, with_payments: bool = True) -> QuerySet[PaymentBatch]:
+    """Payment lists by status, each with its total and number of payments, newest first;
+    ``with_payments`` reads each list's payments too (for the lists awaiting approval, not
+    for the history of approved ones, which the exports give)."""
+    qs = (
         PaymentBatch.objects.filter(status=status)
         .select_related("proposed_by", "approved_by")
-        .prefetch_related(
+        .annotate(
+            # Per list by subquery, so that a page of lists sums only its own payments.
+            total=_per_batch(Sum(F("amount") - F("withheld") - F("set_off"))),
+            payment_count=_per_batch(Count("pk")),
+            disbursed_count=_per_batch(Count("pk", filter=Q(status=PaymentStatus.DISBURSED))),
+        )
+        .order_by("-payment_date", "-pk")
+    )
+    if with_payments:
+        qs = qs.prefetch_related(
             Prefetch(
                 "payments",
                 queryset=Payment.objects.select_related(
@@ -95,11 +117,7 @@ def batches(*, status: str) -> QuerySet[PaymentBatch]:
                 ).order_by("grant__case_number"),
             )
         )
-        .annotate(
-            total=Sum(F("payments__amount") - F("payments__withheld") - F("payments__set_off"))
-        )
-        .order_by("-payment_date", "-pk")
-    )
+    return qs
 
 
 def payment_list(
@@ -108,8 +126,9 @@ def payment_list(
     year: int | None = None,
     batch: int | None = None,
 ) -> QuerySet[Payment]:
-    """Approved payments, for the payment lists and their export (both schemes)."""
-    qs = Payment.objects.filter(status=PaymentStatus.APPROVED).select_related(
+    """Approved payments (paid out or not yet confirmed by the accounting system), for the
+    payment lists and their export (both schemes)."""
+    qs = Payment.objects.filter(status__in=PAID_STATUSES).select_related(
         "grant__organisation", "grant__scheme_year__scheme", "approved_by"
     )
     if scheme_code:

@@ -2,7 +2,8 @@
 
 A scheme decides and calls ``grant_create``; from then on: the grant letter (``grant_letter_issue``,
 rendered after commit), acceptance before the deadline (``grant_accept``) or lapse
-(``grants_lapse_overdue``), the payment plan and payment lists (``payments_approve``), and
+(``grants_lapse_overdue``), the payment plan and payment lists (``payments_approve``), the
+accounting system's confirmation that a payment went out (``payment_disburse``), and
 repayments. Every service checks its own access rule on ``by``.
 """
 
@@ -32,6 +33,7 @@ from schemes.services import scheme_year_mark_letters_issued
 
 from . import access, selectors
 from .models import (
+    PAID_STATUSES,
     BatchStatus,
     CaseNumberSequence,
     ClosingLetter,
@@ -86,6 +88,8 @@ PAYMENT_FLOW = Workflow(
         (PaymentStatus.PLANNED, PaymentStatus.PROPOSED): access.is_staff,
         (PaymentStatus.PROPOSED, PaymentStatus.APPROVED): access.is_staff,
         (PaymentStatus.PROPOSED, PaymentStatus.PLANNED): access.is_staff,
+        # The accounting system confirms the payment went out (its day and voucher).
+        (PaymentStatus.APPROVED, PaymentStatus.DISBURSED): access.is_staff,
     },
 )
 
@@ -649,12 +653,73 @@ def payment_batch_approve(*, batch: PaymentBatch, by: User) -> PaymentBatch:
     batch.save(update_fields=["status", "approved_by", "approved_at"])
     for grant_id in {p.grant_id for p in payments}:
         grant = Grant.objects.select_for_update().select_related(*GRANT_RELATED).get(pk=grant_id)
-        left = grant.payments.exclude(status=PaymentStatus.APPROVED).exists()
+        left = grant.payments.exclude(status__in=PAID_STATUSES).exists()
         if grant.status == S.ACCEPTED and not left:
             GRANT_FLOW.move(
                 grant, S.PAID, by=by, action="imdi.grant.paid", organisation=grant.organisation
             )
     return batch
+
+
+@transaction.atomic
+def payment_disburse(
+    *, payment: Payment, disbursed_on: dt.date, voucher_reference: str, by: User
+) -> Payment:
+    """The accounting system confirms that an approved payment went out: the day it was paid and
+    its voucher (bilagsnummer), from the file IMDi imports (``PaymentDisbursedResource``). Only
+    an approved payment can be paid out, once; the same confirmation again changes nothing. The
+    payment counted as paid from its approval (``PAID_STATUSES``), so no total changes."""
+    require_actor(access.is_staff(by))
+    payment = lock(payment, "grant__organisation")
+    voucher = voucher_reference.strip()
+    case, term = payment.grant.case_number, payment.get_term_display().lower()
+    if payment.status == PaymentStatus.DISBURSED:
+        require(
+            (payment.disbursed_on, payment.voucher_reference) == (disbursed_on, voucher),
+            _("%(case)s, %(term)s: already paid out on %(day)s with voucher %(voucher)s.")
+            % {
+                "case": case,
+                "term": term,
+                "day": payment.disbursed_on.strftime("%d.%m.%Y"),
+                "voucher": payment.voucher_reference,
+            },
+            code="stale",
+        )
+        return payment
+    require(
+        payment.status == PaymentStatus.APPROVED,
+        _(
+            "%(case)s, %(term)s: the payment is “%(status)s”, not approved on a payment list, so "
+            "it cannot have been paid out."
+        )
+        % {"case": case, "term": term, "status": payment.get_status_display()},
+        code="transition",
+    )
+    require(bool(voucher), _("Give the voucher number (bilagsnummer) of the payment."))
+    require(
+        disbursed_on <= today_in_oslo(),
+        _("%(case)s, %(term)s: the day it was paid out, %(day)s, is in the future.")
+        % {"case": case, "term": term, "day": disbursed_on.strftime("%d.%m.%Y")},
+    )
+    payment.disbursed_on, payment.voucher_reference = disbursed_on, voucher
+    PAYMENT_FLOW.move(
+        payment,
+        PaymentStatus.DISBURSED,
+        by=by,
+        action="imdi.grant.payment_disbursed",
+        organisation=payment.grant.organisation,
+        subject=payment.grant,
+        fields=["disbursed_on", "voucher_reference"],
+        seen=PaymentStatus.APPROVED,
+        data={
+            "term": payment.term,
+            "amount": str(payment.net),
+            "disbursed_on": str(disbursed_on),
+            "voucher": voucher,
+            "batch": payment.batch_id,
+        },
+    )
+    return payment
 
 
 @transaction.atomic
@@ -691,7 +756,7 @@ def repayment_record(
     grant = lock(grant, *GRANT_RELATED)
     require_actor(access.is_staff(by))
     require(grant.status != S.CLOSED, _("The grant is closed."), code="stale")
-    paid = sum((p.net for p in grant.payments.filter(status=PaymentStatus.APPROVED)), Decimal("0"))
+    paid = sum((p.net for p in grant.payments.filter(status__in=PAID_STATUSES)), Decimal("0"))
     require(paid > 0, _("Nothing has been paid on this grant."))
     repaid = sum((r.amount for r in grant.repayments.all()), Decimal("0"))
     require(repaid + amount <= paid, _("The repayments cannot exceed the amount paid."))
@@ -727,7 +792,7 @@ def grant_ledger(*, grant: Grant) -> dict[str, Decimal]:
     """The grant's money in whole kroner: granted, paid out, withheld, reclaimed, set off against
     payments, repaid, and what is still owed back."""
     payments = list(grant.payments.all())
-    approved = [p for p in payments if p.status == PaymentStatus.APPROVED]
+    approved = [p for p in payments if p.status in PAID_STATUSES]
     reclaimed = sum(
         (
             r.amount
@@ -1011,7 +1076,7 @@ def grant_closing_problems(*, grant: Grant) -> list[str]:
         problems.append(str(_("Only an accepted grant can be closed.")))
     open_terms = [
         p
-        for p in grant.payments.exclude(status=PaymentStatus.APPROVED)
+        for p in grant.payments.exclude(status__in=PAID_STATUSES)
         if p.status == PaymentStatus.PROPOSED or p.net > 0
     ]
     if open_terms:

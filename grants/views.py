@@ -17,6 +17,7 @@ from tablib import Dataset
 from imdi_grants.audit.services import audit_log
 from imdi_grants.lib.exports import FORMATS, dataset_response
 from imdi_grants.lib.feedback import carry_out
+from imdi_grants.lib.lists import NarrowPaginator
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import SchemeCode, SchemeYear
 from schemes.services import scheme_year_amend as scheme_year_amend_service
@@ -124,9 +125,9 @@ def _staff(request: HttpRequest) -> None:
 
 def _approved_page(request: HttpRequest) -> dict:
     """The approved payment lists, newest first, 20 to a page."""
-    page = Paginator(selectors.batches(status=BatchStatus.APPROVED), 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.batches(status=BatchStatus.APPROVED, with_payments=False), 20
+    ).get_page(request.GET.get("page"))
     return {"approved": page.object_list, "page": page}
 
 
@@ -153,7 +154,7 @@ def payments(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{reverse('grants:payments')}#batch-{batch.pk}")
     # The terms due, 50 to a page (``?terminer=``): a list is proposed from one page at a time.
-    due_page = Paginator(due, 50).get_page(request.GET.get("terminer"))
+    due_page = NarrowPaginator(due, 50).get_page(request.GET.get("terminer"))
     rows = list(due_page.object_list)
     held = services.payments_held_back(payments=rows)
     chosen = {

@@ -13,7 +13,12 @@ from imdi_grants.accounts.admin import LabelledInlineFormSet, NorwegianImportExp
 from imdi_grants.lib.workflow import DomainError
 
 from .models import BasicAmount, FocusArea, PaymentTerm, ReportDeadline, Scheme, SchemeYear
-from .resources import SchemeYearResource
+from .resources import (
+    FocusAreaResource,
+    PaymentTermResource,
+    ReportDeadlineResource,
+    SchemeYearResource,
+)
 from .services import (
     area_budgets_check,
     scheme_year_assert_editable,
@@ -83,7 +88,13 @@ class SchemeYearForm(forms.ModelForm):
 @admin.register(SchemeYear)
 class SchemeYearAdmin(NorwegianImportExportAdmin):
     form = SchemeYearForm
-    resource_classes = [SchemeYearResource]
+    # The year's values, then its rows: each previewed, then saved through the services.
+    resource_classes = [
+        SchemeYearResource,
+        FocusAreaResource,
+        ReportDeadlineResource,
+        PaymentTermResource,
+    ]
     inlines = [ReportDeadlineInline, PaymentTermInline, FocusAreaInline]
     list_display = [
         "scheme",

@@ -345,6 +345,59 @@ def scheme_year_save(*, scheme_year: SchemeYear, by: User, changed: list[str]) -
     return scheme_year
 
 
+#: A row of a year's configuration, as the audit trail names it.
+YEAR_ROW_NAMES = {
+    FocusArea: "focus_area",
+    ReportDeadline: "report_deadline",
+    PaymentTerm: "payment_term",
+}
+
+
+def _audited(value: object) -> object:
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
+@transaction.atomic
+def year_row_save(
+    *, row: FocusArea | ReportDeadline | PaymentTerm, by: User
+) -> FocusArea | ReportDeadline | PaymentTerm:
+    """Save one row of a year's configuration (a focus area, a report deadline or a payment
+    term, new or changed) for an administrator, by the admin's rules: refused on a year whose
+    letters lock it (``scheme_year_assert_editable``), every text in Bokmål and Nynorsk, and the
+    focus areas' budgets within the round's frame. The audit entry names the row and each
+    field's old and new value."""
+    require_actor(by.is_authenticated and by.is_administrator)
+    year = SchemeYear.objects.select_for_update().get(pk=row.scheme_year_id)
+    scheme_year_assert_editable(scheme_year=year)
+    names = [field.name for field in year_row_fields(type(row))]
+    before = type(row).objects.filter(pk=row.pk).values(*names).first() if row.pk else None
+    row.full_clean()
+    if isinstance(row, FocusArea):
+        others = year.focus_areas.exclude(pk=row.pk).values_list("budget_amount", flat=True)
+        area_budgets_check(frame=year.budget_frame, budgets=[*others, row.budget_amount])
+    row.save()
+    changes = {
+        name: {
+            "from": None if before is None else _audited(before[name]),
+            "to": _audited(getattr(row, name)),
+        }
+        for name in names
+        if before is None or before[name] != getattr(row, name)
+    }
+    audit_log(
+        subject=year,
+        action="imdi.scheme_year.changed",
+        actor=by,
+        data={
+            "row": YEAR_ROW_NAMES[type(row)],
+            "id": row.pk,
+            "created": before is None,
+            "changes": changes,
+        },
+    )
+    return row
+
+
 def area_budgets_check(*, frame: Decimal | None, budgets: Iterable[Decimal | None]) -> None:
     """The focus areas' budgets cannot add up to more than the round's frame (Rundskriv 08-2025:
     "til sammen inntil 51,5 mill. kroner ... fordelt på satsingsområdene")."""

@@ -13,13 +13,14 @@ from import_export import fields, resources
 from import_export.widgets import DateWidget, IntegerWidget
 
 from imdi_grants.accounts.models import Organisation
+from imdi_grants.lib.imports import AllOrNothingMixin
 from imdi_grants.lib.workflow import DomainError
 
 from .models import PlaceCount, ReceptionAgreement
 from .services import agreement_register, place_count_set
 
 
-class PlaceCountResource(resources.ModelResource):
+class PlaceCountResource(AllOrNothingMixin, resources.ModelResource):
     agreement = fields.Field(attribute="agreement_id", column_name="avtale")
     municipality_number = fields.Field(
         attribute="agreement__organisation__municipality_number",

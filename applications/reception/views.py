@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.access import get_letter_for_user
-from grants.models import GrantLetter, GrantStatus, LetterStatus, PaymentStatus
+from grants.models import PAID_STATUSES, GrantLetter, GrantStatus, LetterStatus
 from imdi_grants.audit.selectors import audit_entries_for
 from imdi_grants.lib.deadlines import is_before_deadline
 from imdi_grants.lib.lists import list_export, list_page
@@ -260,7 +260,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and grant.status == GrantStatus.ACCEPTED,
             "can_repay": grant is not None
             and access.can_manage(user)
-            and grant.payments.filter(status=PaymentStatus.APPROVED).exists(),
+            and grant.payments.filter(status__in=PAID_STATUSES).exists(),
             "reason_form": ReasonForm(),
             "decision_form": DecisionForm(),
             "repayment_form": RepaymentForm(),

@@ -11,6 +11,7 @@ from imdi_grants.lib.identifiers import (
     normalise_bank_account_number,
     normalise_organisation_number,
 )
+from imdi_grants.lib.imports import AllOrNothingMixin
 
 from .models import Organisation, WrittenStandard
 
@@ -116,7 +117,7 @@ class AuditedImportMixin:
             )
 
 
-class OrganisationResource(AuditedImportMixin, resources.ModelResource):
+class OrganisationResource(AllOrNothingMixin, AuditedImportMixin, resources.ModelResource):
     """Rows are matched on municipality number and county number; numbers are checked (MOD11)
     before anything is saved, so a wrong check digit is an error in the preview."""
 
@@ -182,7 +183,7 @@ def organisation_by_number(number: object) -> Organisation | None:
     return None
 
 
-class LanguageDecisionResource(AuditedImportMixin, resources.ModelResource):
+class LanguageDecisionResource(AllOrNothingMixin, AuditedImportMixin, resources.ModelResource):
     """Each municipality's and county municipality's decision on the written standard state
     bodies use towards it (målform, the Language Act § 15), from a file with the columns
     "nummer" (municipality or county number) and "målform" (bokmål, nynorsk or nøytral). Rows

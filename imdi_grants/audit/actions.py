@@ -64,6 +64,7 @@ ACTIONS = {
     "imdi.grant.reopened": _("Lapsed grant reopened"),
     "imdi.grant.payment_proposed": _("Payment proposed on a payment list"),
     "imdi.grant.payment_approved": _("Payment approved"),
+    "imdi.grant.payment_disbursed": _("Payment confirmed paid out by the accounting system"),
     "imdi.grant.payment_rejected": _("Payment list rejected: the payment is planned again"),
     "imdi.grant.paid": _("Grant paid in full"),
     "imdi.grant.repayment_recorded": _("Repayment recorded"),

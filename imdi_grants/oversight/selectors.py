@@ -41,6 +41,7 @@ from applications.development.models import Application, FundingYear, Impartiali
 from applications.development.models import Status as ApplicationStatus
 from applications.reception.models import OfferStatus, PlaceCount, ReceptionOffer
 from grants.models import (
+    PAID_STATUSES,
     Grant,
     GrantLetter,
     GrantStatus,
@@ -225,7 +226,7 @@ def money_groups(*, scheme_year: SchemeYear) -> list[dict]:
             o_county_name=_county_name("organisation__county_number"),
             o_awarded=awarded,
             o_paid=_sum(
-                payments.filter(status=PaymentStatus.APPROVED),
+                payments.filter(status__in=PAID_STATUSES),
                 F("amount") - F("withheld") - F("set_off"),
                 by="grant",
             ),
@@ -761,7 +762,7 @@ def reception_rows(*, scheme_year: SchemeYear) -> list[dict]:
                 output_field=MONEY,
             ),
             o_paid=_sum(
-                Payment.objects.filter(grant=OuterRef("grant"), status=PaymentStatus.APPROVED),
+                Payment.objects.filter(grant=OuterRef("grant"), status__in=PAID_STATUSES),
                 F("amount") - F("withheld") - F("set_off"),
                 by="grant",
             ),

@@ -88,3 +88,15 @@ def test_the_admin_offers_the_import_with_its_preview(client, administrator, mun
     assert response.status_code == 200
     assert not ReceptionAgreement.objects.exists(), "the preview saves nothing"
     assert "confirm" in response.content.decode().lower() or response.context.get("confirm_form")
+
+
+def test_a_refused_row_rolls_back_the_file_as_the_admin_confirms_it(municipality, caseworker):
+    """The admin's confirmed import does not ask to roll back on a refused row; the resource
+    does it anyway (a file may have gone bad between the preview and the confirmation)."""
+    rows = dataset(
+        (municipality.municipality_number, "2024-01-01", "50", ""),
+        ("9999", "2024-01-01", "10", ""),
+    )
+    result = PlaceCountResource().import_data(rows, dry_run=False, user=caseworker)
+    assert {row.number for row in result.invalid_rows} == {2}
+    assert not ReceptionAgreement.objects.exists()

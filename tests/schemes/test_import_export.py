@@ -11,7 +11,7 @@ from schemes.models import SchemeYear
 from schemes.resources import SchemeYearResource
 
 
-def test_rates_export_and_import_through_the_preview(seeded):
+def test_rates_export_and_import_through_the_preview(seeded, administrator):
     dataset = SchemeYearResource().export()
     assert "rate_per_place_per_month" in dataset.headers
     rows = {(row[0], int(row[1])): row for row in dataset}
@@ -19,20 +19,20 @@ def test_rates_export_and_import_through_the_preview(seeded):
 
     new = tablib.Dataset(headers=["scheme", "year", "rate_per_place_per_month"])
     new.append(["reception", 2025, "2200"])
-    preview = SchemeYearResource().import_data(new, dry_run=True)
+    preview = SchemeYearResource().import_data(new, dry_run=True, user=administrator)
     assert not preview.has_errors() and not preview.has_validation_errors()
     assert not SchemeYear.objects.filter(year=2025, scheme__code="reception").exists()
-    SchemeYearResource().import_data(new, dry_run=False)
+    SchemeYearResource().import_data(new, dry_run=False, user=administrator)
     assert (
         SchemeYear.objects.get(year=2025, scheme__code="reception").rate_per_place_per_month == 2200
     )
 
 
-def test_a_locked_year_is_refused_in_the_import(seeded):
+def test_a_locked_year_is_refused_in_the_import(seeded, administrator):
     SchemeYear.objects.filter(year=2024).update(letters_issued_at=timezone.now())
     data = tablib.Dataset(headers=["scheme", "year", "rate_per_place_per_month"])
     data.append(["reception", 2024, "9999"])
-    result = SchemeYearResource().import_data(data, dry_run=True)
+    result = SchemeYearResource().import_data(data, dry_run=True, user=administrator)
     assert result.has_errors() or result.has_validation_errors()
     assert SchemeYear.objects.get(year=2024).rate_per_place_per_month == 2141
 
