@@ -137,9 +137,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_imdi")}
-    # PostgreSQL's JIT compiles any query its planner thinks costly; for the dashboard's
-    # aggregates that took 50 ms to save nothing (bench/http_speed.py). Short queries only here.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # PostgreSQL's JIT compiles any query its planner thinks costly, and a parallel plan starts
+    # worker processes: for the dashboard's aggregates and deadlines that took 50 and 30 ms
+    # before the first row (bench/http_speed.py). A web request runs short queries only.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth's login rate limits and the worker heartbeat live here) -------------------

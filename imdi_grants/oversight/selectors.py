@@ -196,9 +196,15 @@ def money_groups(*, scheme_year: SchemeYear) -> list[dict]:
     earlier rounds' projects awarded for this year; the reception grant: the grants), committed
     for later years of this round's multi-year projects, paid (approved terms, net of
     withholding and set-off), withheld, and reclaimed (decided reclaims). A lapsed grant has
-    awarded and committed nothing. One query."""
+    awarded and committed nothing.
+
+    One query: each table (grants, payments, reactions, planned years) is summed by area and
+    county on its own, and the four grouped results come back as one union, which Python adds
+    up by group. (A sum per grant by correlated subqueries, grouped afterwards, read every
+    grant five times over.)"""
     live = ~Q(status=GrantStatus.LAPSED)
-    if _is_development(scheme_year):
+    development = _is_development(scheme_year)
+    if development:
         awarded = Case(
             When(
                 live
@@ -212,46 +218,75 @@ def money_groups(*, scheme_year: SchemeYear) -> list[dict]:
             default=Value(ZERO),
             output_field=MONEY,
         )
-        # None for a later year of an earlier round's project: no area of this round.
-        area = F("decision__application__focus_area")
     else:
         awarded = Case(When(live, then=F("amount")), default=Value(ZERO), output_field=MONEY)
-        area = Value(None, output_field=IntegerField())
-    payments = Payment.objects.filter(grant=OuterRef("pk"))
-    return list(
-        Grant.objects.filter(scheme_year=scheme_year)
-        .annotate(
-            o_area=area,
-            o_county=F("organisation__county_number"),
-            o_county_name=_county_name("organisation__county_number"),
-            o_awarded=awarded,
-            o_paid=_sum(
-                payments.filter(status__in=PAID_STATUSES),
-                F("amount") - F("withheld") - F("set_off"),
-                by="grant",
-            ),
-            o_withheld=_sum(payments, F("withheld"), by="grant"),
-            o_reclaimed=_sum(
-                Reaction.objects.filter(
-                    grant=OuterRef("pk"),
-                    kind=ReactionKind.RECLAIM,
-                    status=ReactionStatus.APPROVED,
-                ),
-                F("amount"),
-                by="grant",
-            ),
-            o_committed=_sum(
-                PlannedYear.objects.filter(grant=OuterRef("pk")).exclude(
-                    grant__status=GrantStatus.LAPSED
-                ),
-                _planned_value(),
-                by="grant",
-            ),
+
+    def grouped(qs: QuerySet, grant: str, **sums: object) -> QuerySet:
+        """``qs`` summed by the area and county of its grant (``grant`` the path to it), with
+        a zero for each money column it does not sum, in MONEY_FIELDS' order."""
+        # None for a later year of an earlier round's project: no area of this round.
+        area = (
+            F(f"{grant}decision__application__focus_area")
+            if development
+            else Value(None, output_field=IntegerField())
         )
-        .values("o_area", "o_county", "o_county_name")
-        .annotate(**{name: Sum(f"o_{name}") for name in MONEY_FIELDS})
-        .order_by()
+        columns = {
+            name: Sum(sums[name], output_field=MONEY) if name in sums else Value(ZERO, MONEY)
+            for name in MONEY_FIELDS
+        }
+        return (
+            qs.order_by()
+            .values(o_area=area, o_county=F(f"{grant}organisation__county_number"))
+            .annotate(**{f"m_{name}": value for name, value in columns.items()})
+            .values_list("o_area", "o_county", *(f"m_{name}" for name in MONEY_FIELDS))
+        )
+
+    net = F("amount") - F("withheld") - F("set_off")
+    parts = [
+        grouped(Grant.objects.filter(scheme_year=scheme_year), "", awarded=awarded),
+        grouped(
+            Payment.objects.filter(grant__scheme_year=scheme_year),
+            "grant__",
+            paid=Case(When(status__in=PAID_STATUSES, then=net), default=Value(ZERO)),
+            withheld=F("withheld"),
+        ),
+        grouped(
+            Reaction.objects.filter(
+                grant__scheme_year=scheme_year,
+                kind=ReactionKind.RECLAIM,
+                status=ReactionStatus.APPROVED,
+            ),
+            "grant__",
+            reclaimed=F("amount"),
+        ),
+        grouped(
+            PlannedYear.objects.filter(grant__scheme_year=scheme_year).exclude(
+                grant__status=GrantStatus.LAPSED
+            ),
+            "grant__",
+            committed=_planned_value(),
+        ),
+    ]
+    first, *rest = parts
+    names = dict(
+        Organisation.objects.filter(is_county_municipality=True).values_list(
+            "county_number", "short_name"
+        )
     )
+    groups: dict[tuple, dict] = {}
+    for area, county, *money in first.union(*rest, all=True):
+        row = groups.setdefault(
+            (area, county),
+            {
+                "o_area": area,
+                "o_county": county,
+                "o_county_name": names.get(county),
+                **{name: ZERO for name in MONEY_FIELDS},
+            },
+        )
+        for name, value in zip(MONEY_FIELDS, money, strict=True):
+            row[name] += value or ZERO
+    return list(groups.values())
 
 
 # --- Statuses ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -100,7 +101,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         board = selectors.dashboard(scheme_year=scheme_year, user=request.user, today=today)
         context.update(board=board, query=_query(scheme_year), today=today)
         context.update(_charts(board, today))
+        shown = DASHBOARD_DEADLINES
+        context["deadline_lists"] = {
+            key: {"rows": rows[:shown], "more": max(len(rows) - shown, 0), "count": len(rows)}
+            for key in DEADLINE_LISTS
+            for rows in [getattr(board.deadlines, key)]
+        }
     return render(request, "oversight/dashboard.html", context)
+
+
+#: How many rows of each deadline list the dashboard shows; the rest are paged at ``deadlines``.
+DASHBOARD_DEADLINES = 15
+DEADLINE_LISTS = {
+    "overdue": lambda: _("Overdue"),
+    "upcoming": lambda: _("In the next 30 days"),
+    "appeals_waiting": lambda: _("Appeals waiting for IMDi"),
+}
+
+
+@login_required
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """One of the dashboard's deadline lists in full, 50 to a page."""
+    _staff(request)
+    scheme_year, form = _chosen(request)
+    chosen = request.GET.get("liste", "")
+    which = chosen if chosen in DEADLINE_LISTS else "overdue"
+    context: dict[str, Any] = {"form": form, "scheme_year": scheme_year, "which": which}
+    if scheme_year is not None:
+        found = selectors.deadlines(
+            scheme_year=scheme_year, user=request.user, today=today_in_oslo()
+        )
+        page = Paginator(getattr(found, which), 50).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            listing={"rows": page.object_list},
+            truncated=found.truncated,
+            title=DEADLINE_LISTS[which](),
+            query=_query(scheme_year),
+            lists=[(key, label()) for key, label in DEADLINE_LISTS.items()],
+        )
+    return render(request, "oversight/deadlines.html", context)
 
 
 @login_required

@@ -21,6 +21,7 @@ PAGES = [
     (reverse("oversight:statistics"), {"scheme": "reception", "year": 2024}),
     (reverse("oversight:statistics_export", args=["csv"]), {"scheme": "development", "year": 2025}),
     (reverse("oversight:statistics_export", args=["xlsx"]), {"scheme": "reception", "year": 2024}),
+    (reverse("oversight:deadlines"), {"scheme": "development", "year": 2025, "liste": "upcoming"}),
 ]
 MAX_QUERIES = 10
 
@@ -91,3 +92,29 @@ def test_every_page_costs_the_same_few_queries_with_little_or_much_data(client, 
     # The data did grow: the dashboard lists many more deadlines.
     board = client.get(*PAGES[0]).context["board"]
     assert len(board.deadlines.upcoming) > 25
+
+
+def test_the_dashboard_shows_the_first_deadlines_and_pages_the_rest(client, world):
+    """A busy year had hundreds of deadline rows drawn on the dashboard."""
+    grow(world, 29)
+    client.force_login(world.staff)
+    query = {"scheme": "development", "year": 2025}
+    response = client.get(reverse("oversight:dashboard"), query)
+    upcoming = response.context["board"].deadlines.upcoming
+    assert len(upcoming) > 50, len(upcoming)
+    page = response.content.decode()
+    table = page.split('data-testid="upcoming"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") - 1 == 15, "the header row and the first fifteen"
+    assert 'data-testid="upcoming-all"' in page
+    listed = []
+    for number in (1, 2, 3):
+        response = client.get(
+            reverse("oversight:deadlines"), {**query, "liste": "upcoming", "page": number}
+        )
+        assert response.status_code == 200
+        listed += [row.case_number for row in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            break
+    assert listed == [row.case_number for row in upcoming], "every row, in the same order"
+    response = client.get(reverse("oversight:deadlines"), {**query, "liste": "nonsense"})
+    assert response.context["which"] == "overdue"
