@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Aggregate, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from imdi_grants.accounts.models import User
 
@@ -83,31 +84,12 @@ def payments_due(
     return qs.order_by("due_on", "grant__case_number")
 
 
-def _per_batch(aggregate: Aggregate) -> Subquery:
-    return Subquery(
-        Payment.objects.filter(batch=OuterRef("pk"))
-        .order_by()
-        .values("batch")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-
-
-def batches(*, status: str, with_payments: bool = True) -> QuerySet[PaymentBatch]:
-    """Payment lists by status, each with its total and number of payments, newest first;
-    ``with_payments`` reads each list's payments too (for the lists awaiting approval, not
-    for the history of approved ones, which the exports give)."""
-    qs = (
-        PaymentBatch.objects.filter(status=status)
-        .select_related("proposed_by", "approved_by")
-        .annotate(
-            # Per list by subquery, so that a page of lists sums only its own payments.
-            total=_per_batch(Sum(F("amount") - F("withheld") - F("set_off"))),
-            payment_count=_per_batch(Count("pk")),
-            disbursed_count=_per_batch(Count("pk", filter=Q(status=PaymentStatus.DISBURSED))),
-        )
-        .order_by("-payment_date", "-pk")
-    )
+def batches(*, status: str, with_payments: bool = True) -> list[PaymentBatch]:
+    """Payment lists by status, newest first, each with its total, number of payments and
+    number paid out (``batch_totals``); ``with_payments`` reads each list's payments too (for
+    the lists awaiting approval, not for the history of approved ones, which the exports
+    give). Give it a slice of ``batch_rows`` to page."""
+    qs = batch_rows(status=status)
     if with_payments:
         qs = qs.prefetch_related(
             Prefetch(
@@ -117,7 +99,37 @@ def batches(*, status: str, with_payments: bool = True) -> QuerySet[PaymentBatch
                 ).order_by("grant__case_number"),
             )
         )
-    return qs
+    return batch_totals(batches=list(qs))
+
+
+def batch_rows(*, status: str) -> QuerySet[PaymentBatch]:
+    return (
+        PaymentBatch.objects.filter(status=status)
+        .select_related("proposed_by", "approved_by")
+        .order_by("-payment_date", "-pk")
+    )
+
+
+def batch_totals(*, batches: list[PaymentBatch]) -> list[PaymentBatch]:
+    """Set ``total`` (net of withholding and set-off), ``payment_count`` and
+    ``disbursed_count`` on each of ``batches`` from one grouped query over their payments."""
+    found = {
+        row["batch"]: row
+        for row in Payment.objects.filter(batch__in=[batch.pk for batch in batches])
+        .order_by()
+        .values("batch")
+        .annotate(
+            total=Sum(F("amount") - F("withheld") - F("set_off")),
+            payment_count=Count("pk"),
+            disbursed_count=Count("pk", filter=Q(status=PaymentStatus.DISBURSED)),
+        )
+    }
+    for batch in batches:
+        row = found.get(batch.pk, {})
+        batch.total = row.get("total") or Decimal("0")
+        batch.payment_count = row.get("payment_count", 0)
+        batch.disbursed_count = row.get("disbursed_count", 0)
+    return batches
 
 
 def payment_list(

@@ -125,10 +125,10 @@ def _staff(request: HttpRequest) -> None:
 
 def _approved_page(request: HttpRequest) -> dict:
     """The approved payment lists, newest first, 20 to a page."""
-    page = Paginator(
-        selectors.batches(status=BatchStatus.APPROVED, with_payments=False), 20
-    ).get_page(request.GET.get("page"))
-    return {"approved": page.object_list, "page": page}
+    page = Paginator(selectors.batch_rows(status=BatchStatus.APPROVED), 20).get_page(
+        request.GET.get("page")
+    )
+    return {"approved": selectors.batch_totals(batches=list(page.object_list)), "page": page}
 
 
 @login_required
