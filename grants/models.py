@@ -280,7 +280,9 @@ class Payment(models.Model):
     approved on a payment list once the grant is accepted, and paid out when the accounting
     system confirms it (the day and its voucher)."""
 
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("grant")
+    )
     term = models.CharField(_("term"), max_length=10, choices=TermKind.choices)
     due_on = models.DateField(_("planned payment date"))
     amount = models.DecimalField(_("amount (NOK)"), validators=[MinValueValidator(0)], **MONEY)
