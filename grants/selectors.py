@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from imdi_grants.accounts.models import User
+from schemes.models import SchemeYear
 
 from .access import grants_visible_to, restrict_to_visible_grants
 from .models import (
@@ -184,11 +185,13 @@ def awarded_grants(*, year: int | None = None, scheme_code: str = "") -> QuerySe
 
 
 def awarded_years() -> list[int]:
+    """The years with published grants: a scheme year with any, not a DISTINCT over grants."""
+    published = Grant.objects.filter(scheme_year=OuterRef("pk"), status__in=PUBLISHED)
     return list(
-        Grant.objects.filter(status__in=PUBLISHED)
-        .values_list("scheme_year__year", flat=True)
+        SchemeYear.objects.filter(Exists(published))
+        .values_list("year", flat=True)
         .distinct()
-        .order_by("-scheme_year__year")
+        .order_by("-year")
     )
 
 

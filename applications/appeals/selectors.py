@@ -20,7 +20,7 @@ def appeals_for(*, user: User, status: str = "", late: bool = False) -> QuerySet
         "organisation", "decision__application", "decision__reversed_from", "reaction__grant"
     )
     if not user.is_imdi_staff:
-        qs = qs.filter(organisation__memberships__user=user).distinct()
+        qs = qs.filter(organisation__in=Organisation.objects.filter(memberships__user=user))
     if status:
         qs = qs.filter(status=status)
     if late:
