@@ -67,14 +67,14 @@ test: install-test services
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: speed figures (grant letter PDFs, the assessment queue), printed; own database imdi_bench
+## bench: every speed figure of issue 11 at 1k, 10k and 100k applications and a summary against
+## the targets (bench/all.py: the pages through gunicorn, the load test, 400 grant letters with
+## the queue measured meanwhile, the background export, the imports; about 15 minutes on two
+## cores); own databases imdi_bench_http, imdi_bench, imdi_bench_export and imdi_bench_imports,
+## Redis DBs 4/5 and 10/11, port 8001
 bench: install-test services
-	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
-	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
-	$(PY) bench/grant_letters.py
-	DJANGO_ENV=test DEMO_MODE=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/imdi_bench \
-	REDIS_URL=redis://127.0.0.1:6379/4 CACHE_URL=redis://127.0.0.1:6379/5 CELERY_QUEUE=imdi-bench \
-	$(PY) bench/assessment_queue.py
+	$(MAKE) --no-print-directory system-deps
+	$(PY) bench/all.py
 
 ## bench-http: lists, case pages and a load test through gunicorn on 10k applications; own
 ## database imdi_bench_http, Redis DBs 10/11, port 8001 (bench/http_speed.py)

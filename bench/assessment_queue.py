@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,12 +39,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("Run against PostgreSQL (DATABASE_URL): see the docstring.")
-    db = connection.settings_dict["NAME"]
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
-    connection.close()
+    from bench.database import recreate_bench_database
+
+    recreate_bench_database()
     call_command("migrate", verbosity=0)
     call_command("load_organisations", verbosity=0)
     call_command("seed_schemes", verbosity=0)

@@ -31,7 +31,6 @@ import hashlib
 import io
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -1577,18 +1576,9 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run against PostgreSQL (DATABASE_URL); SQLite is refused.")
-    settings_dict = connection.settings_dict
-    name = settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(f"The database {name!r} would be dropped: its name must contain 'bench'.")
-    where = ["-h", settings_dict["HOST"] or "127.0.0.1", "-U", settings_dict["USER"] or "postgres"]
-    if settings_dict.get("PORT"):
-        where += ["-p", str(settings_dict["PORT"])]
-    connection.close()
-    subprocess.run(["dropdb", *where, "--if-exists", name], check=True)
-    subprocess.run(["createdb", *where, name], check=True)
+    from bench.database import recreate_bench_database
+
+    name = recreate_bench_database()
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter()

@@ -3,6 +3,7 @@ the volume data, as a browser would meet them (4 sync workers, DEBUG off, Redis 
 database connections), measured against the targets of issue 11.
 
     .venv/bin/python bench/http_speed.py [--applications 10000] [--reuse] [--samples 100] [--locust]
+        [--letters 400] [--json figures.json]
 
 fills ``imdi_bench_http`` with ``bench/generate.py`` (or, with ``--reuse``, takes it as it is),
 logs in the lead caseworker, the administrator and applicants by creating their sessions in the
@@ -11,8 +12,12 @@ starts gunicorn on 127.0.0.1:8001 and fetches each page ``--samples`` times afte
 request at a time. The queries of each page are counted apart, in this process, with Django's
 test client. It writes the sessions and pages to ``SESSIONS_FILE`` for ``bench/locustfile.py``;
 ``--locust`` then runs the load test (50 users, 60 s) against the same gunicorn and prints its
-errors, p95 and requests per second. The database name must contain "bench"; Redis DBs 10/11
-with their own key prefix.
+errors, p95 and requests per second. ``--letters N`` then runs ``bench/grant_letters.py`` with N
+letters on two worker processes (its own database ``imdi_bench``, Redis DBs 4/5, queue
+``imdi-bench``, as ``make bench`` gives it) and, while they render, requests the staff queue
+through the same gunicorn one request after another: the queue's p50/p95 under that load.
+``--json PATH`` writes every figure measured to PATH (``bench/all.py`` reads it). The database
+name must contain "bench"; Redis DBs 10/11 with a key prefix of its own per database.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +40,10 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-SESSIONS_FILE = Path(tempfile.gettempdir()) / "imdi_bench_http_sessions.json"
+SESSIONS_FILE = Path(
+    os.environ.get("BENCH_SESSIONS_FILE")
+    or Path(tempfile.gettempdir()) / "imdi_bench_http_sessions.json"
+)
 HOST = "127.0.0.1"
 BENCH_ENV = {
     "DJANGO_ENV": "test",
@@ -52,6 +61,19 @@ BENCH_ENV = {
 LIST_P50, LIST_P95 = 50, 100
 CASE_QUERIES, CASE_P95 = 25, 150
 APPLICANT_P50 = 50
+QUEUE_UNDER_LETTERS_P95 = 500
+LOAD_P95, LOAD_RPS = 500, 80
+# What ``bench/grant_letters.py`` runs with under ``--letters`` (as in ``make bench``).
+LETTERS_ENV = {
+    "DJANGO_ENV": "test",
+    "DEMO_MODE": "false",
+    "REDIS_URL": "redis://127.0.0.1:6379/4",
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
+    "CACHE_KEY_PREFIX": "bench-letters",
+    "CELERY_QUEUE": "imdi-bench",
+    "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "imdi-bench-media"),
+    "BENCH_WORKERS": "2",
+}
 
 
 @dataclass
@@ -65,6 +87,10 @@ class Page:
     p95: float = 0.0
     queries: int | None = None
     status: int = 0
+    key: str = ""  # the same page at every size (the ranking's name carries its area)
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.name
 
     def verdict(self) -> str:
         misses = []
@@ -166,6 +192,7 @@ def pages_and_sessions() -> tuple[list[Page], dict, dict]:
             f"ranking ({area.name[:24]})",
             reverse("assessment:ranking", args=[area.pk]),
             "lead",
+            key="ranking",
         ),
         Page("list", "frame", reverse("assessment:frame", args=[year.pk]), "lead"),
         Page("list", "payments", reverse("grants:payments"), "lead"),
@@ -281,7 +308,9 @@ def print_table(pages: list[Page], samples: int) -> None:
 
 
 def start_gunicorn(*, port: int, workers: int, env: dict) -> subprocess.Popen:
-    log = open(Path(tempfile.gettempdir()) / "imdi_bench_http_gunicorn.log", "w")  # noqa: SIM115
+    log = open(  # noqa: SIM115
+        Path(tempfile.gettempdir()) / f"imdi_bench_http_gunicorn_{port}.log", "w"
+    )
     process = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
@@ -313,8 +342,8 @@ def start_gunicorn(*, port: int, workers: int, env: dict) -> subprocess.Popen:
     sys.exit(f"gunicorn did not start; see {log.name}")
 
 
-def run_locust(*, port: int, users: int, seconds: int, env: dict) -> None:
-    prefix = Path(tempfile.gettempdir()) / "imdi_bench_http_locust"
+def run_locust(*, port: int, users: int, seconds: int, env: dict) -> dict:
+    prefix = Path(tempfile.gettempdir()) / f"imdi_bench_http_locust_{port}"
     command = [
         str(VENV_BIN / "locust"),
         "-f",
@@ -336,11 +365,129 @@ def run_locust(*, port: int, users: int, seconds: int, env: dict) -> None:
     subprocess.run(command, cwd=ROOT, env=env, check=False)
     with open(f"{prefix}_stats.csv") as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    figures = {
+        "users": users,
+        "seconds": seconds,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "rps": round(float(total["Requests/s"]), 1),
+    }
+    met = figures["failures"] == 0 and figures["p95_ms"] <= LOAD_P95 and figures["rps"] >= LOAD_RPS
     print(
         f"load test: {total['Request Count']} requests, {total['Failure Count']} failed, "
         f"p50 {total['50%']} ms, p95 {total['95%']} ms, {float(total['Requests/s']):.1f} req/s "
-        f"(targets: no errors, p95 <= 500 ms, >= 80 req/s)"
+        f"(targets: no errors, p95 <= {LOAD_P95} ms, >= {LOAD_RPS} req/s: "
+        f"{'ok' if met else 'MISS'})"
     )
+    return figures
+
+
+def queue_while_letters_render(
+    *, letters: int, database: str, queue_page: Page, sessions: dict
+) -> dict:
+    """``bench/grant_letters.py`` with ``letters`` letters on two worker processes, its output
+    echoed; between its markers the staff queue is requested through gunicorn, one request
+    after another. Returns its figures with the queue's."""
+    env = {**os.environ, **LETTERS_ENV}
+    env["BENCH_LETTERS"] = str(letters)
+    env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    for name in ("DEBUG", "CONN_MAX_AGE", "BENCH_SESSIONS_FILE"):
+        env.pop(name, None)
+    print(f"\nbench/grant_letters.py: {letters} letters on 2 worker processes ({database})")
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(ROOT / "bench" / "grant_letters.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    rendering, done = threading.Event(), threading.Event()
+    timings: list[float] = []
+    statuses: list[int] = []
+
+    def ask() -> None:
+        rendering.wait()
+        n = 0
+        while not done.is_set():
+            took, status = _request(queue_page, sessions, n)
+            n += 1
+            if not done.is_set():
+                timings.append(took)
+                statuses.append(status)
+
+    asker = threading.Thread(target=ask, daemon=True)
+    asker.start()
+    result: dict = {}
+    try:
+        for line in process.stdout:
+            line = line.rstrip("\n")
+            print(line, flush=True)
+            if line == "BENCH-RENDERING-START":
+                rendering.set()
+            elif line == "BENCH-RENDERING-END":
+                done.set()
+            elif line.startswith("BENCH-RESULT "):
+                result = json.loads(line.removeprefix("BENCH-RESULT "))
+    finally:
+        rendering.set()
+        done.set()
+        code = process.wait()
+        asker.join(timeout=60)
+    if code != 0 or not result:
+        sys.exit(f"bench/grant_letters.py failed ({code})")
+    if not timings:
+        sys.exit("no request to the queue finished while the letters rendered")
+    failed = sum(1 for status in statuses if status != 200)
+    result["queue"] = {
+        "url": queue_page.url,
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "requests": len(timings),
+        "failures": failed,
+    }
+    queue = result["queue"]
+    print(
+        f"queue while {result['letters']} letters render on {result['workers']} processes: "
+        f"p50 {queue['p50_ms']:.0f} ms, p95 {queue['p95_ms']:.0f} ms over {queue['requests']} "
+        f"requests{f', {failed} not 200' if failed else ''} "
+        f"(target p95 < {QUEUE_UNDER_LETTERS_P95} ms: "
+        f"{'ok' if queue['p95_ms'] < QUEUE_UNDER_LETTERS_P95 and not failed else 'MISS'})"
+    )
+    print(
+        f"  the letters: {result['letters']} in {result['seconds']:.1f} s "
+        f"(target <= {result['seconds_target']:.0f} s), the worker at most "
+        f"{result['worker_mb']} MB (target < 600 MB); one letter p50 {result['one_p50_ms']:.0f} "
+        f"ms, p95 {result['one_p95_ms']:.0f} ms (target <= 200 / 400 ms)"
+    )
+    return result
+
+
+def write_json(path: str, *, args: argparse.Namespace, pages: list[Page], **more) -> None:
+    figures = {
+        "applications": args.applications,
+        "database": args.database,
+        "samples": args.samples,
+        "workers": args.workers,
+        "pages": [
+            {
+                "kind": p.kind,
+                "key": p.key,
+                "name": p.name,
+                "url": p.url,
+                "p50_ms": round(p.p50, 1),
+                "p95_ms": round(p.p95, 1),
+                "queries": p.queries,
+                "verdict": p.verdict(),
+            }
+            for p in pages
+        ],
+        **more,
+    }
+    Path(path).write_text(json.dumps(figures, indent=1))
 
 
 def main() -> None:
@@ -354,9 +501,21 @@ def main() -> None:
     parser.add_argument("--locust", action="store_true", help="then run the load test")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--letters",
+        type=int,
+        default=0,
+        help="then render this many grant letters on two worker processes, measuring the queue",
+    )
+    parser.add_argument("--letters-database", default="imdi_bench")
+    parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
-    if "bench" not in args.database:
-        sys.exit("The database name must contain 'bench'.")
+    if "bench" not in args.database or "bench" not in args.letters_database:
+        sys.exit("The database names must contain 'bench'.")
+    if args.letters and args.letters_database == args.database:
+        sys.exit("The letters need a database of their own (it is dropped).")
+    # A cache of its own per database: two runs side by side do not read each other's.
+    BENCH_ENV["CACHE_KEY_PREFIX"] = f"bench-http-{args.database}"
     database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url}
     if not args.reuse:
@@ -379,11 +538,27 @@ def main() -> None:
 
     connection.close()
     server = start_gunicorn(port=args.port, workers=args.workers, env=env)
+    more: dict = {}
     try:
         measure(pages, sessions, samples=args.samples)
         print_table(pages, args.samples)
+        if args.json:
+            write_json(args.json, args=args, pages=pages)
         if args.locust:
-            run_locust(port=args.port, users=args.users, seconds=args.seconds, env=env)
+            more["locust"] = run_locust(
+                port=args.port, users=args.users, seconds=args.seconds, env=env
+            )
+            if args.json:
+                write_json(args.json, args=args, pages=pages, **more)
+        if args.letters:
+            more["letters"] = queue_while_letters_render(
+                letters=args.letters,
+                database=args.letters_database,
+                queue_page=next(p for p in pages if p.key == "queue"),
+                sessions=sessions,
+            )
+            if args.json:
+                write_json(args.json, args=args, pages=pages, **more)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,20 +55,10 @@ def setup() -> None:
 def fresh_database() -> str:
     """Drop and create the database named in DATABASE_URL; only one whose name says bench."""
     from django.core.management import call_command
-    from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run against PostgreSQL (DATABASE_URL); SQLite is refused.")
-    settings_dict = connection.settings_dict
-    name = settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(f"The database {name!r} would be dropped: its name must contain 'bench'.")
-    where = ["-h", settings_dict["HOST"] or "127.0.0.1", "-U", settings_dict["USER"] or "postgres"]
-    if settings_dict.get("PORT"):
-        where += ["-p", str(settings_dict["PORT"])]
-    connection.close()
-    subprocess.run(["dropdb", *where, "--if-exists", name], check=True)
-    subprocess.run(["createdb", *where, name], check=True)
+    from bench.database import recreate_bench_database
+
+    name = recreate_bench_database()
     call_command("migrate", verbosity=0)
     call_command("load_organisations", verbosity=0)
     call_command("seed_schemes", verbosity=0)
