@@ -10,9 +10,13 @@ ten cases or ten thousand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -55,10 +59,12 @@ from grants.models import (
     TermKind,
 )
 from imdi_grants.accounts.models import Organisation, User
+from imdi_grants.audit.models import AuditEntry
 from imdi_grants.lib.deadlines import OSLO, appeal_deadline
 from reporting.models import Report, ReportStatus
 from schemes.models import FocusArea, ReportKind, SchemeCode, SchemeYear
 
+T = TypeVar("T")
 MONEY = DecimalField(max_digits=14, decimal_places=0)
 ZERO = Decimal("0")
 
@@ -118,6 +124,34 @@ def scheme_year_chosen(
             if row.year == wanted:
                 return row
     return mine[0] if mine else None
+
+
+# --- Figures kept between requests ------------------------------------------------------------
+
+#: Kept at most this long; any change (a new audit entry) makes the next page count again sooner.
+FIGURES_SECONDS = 60
+
+
+def change_mark() -> str:
+    """The newest audit entry: every state change that moves a figure (a submission, a decision,
+    a payment, a report) goes through a service that writes one, so figures counted at a mark
+    are still right while it stands. One index lookup."""
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", "created_at").first()
+    return "none" if last is None else f"{last[0]}.{last[1].timestamp()}"
+
+
+def remembered(name: str, *, mark: str, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``'s result, kept in the cache under ``name``, ``key`` and ``mark`` for at
+    most ``FIGURES_SECONDS``: the year's sums are read once, not on every dashboard request,
+    and never older than the last change (or, should a change's transaction commit late, than
+    ``FIGURES_SECONDS``)."""
+    database = connection.settings_dict["NAME"]
+    cache_key = ":".join(str(part) for part in ("oversight", name, database, mark, *key))
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute()
+        cache.set(cache_key, found, FIGURES_SECONDS)
+    return found
 
 
 # --- The dashboard's money ---------------------------------------------------------------------
@@ -299,9 +333,12 @@ class StatusCount:
     count: int
 
 
-def status_counts(*, scheme_year: SchemeYear) -> tuple[list[StatusCount], list[StatusCount]]:
+def status_counts(
+    *, scheme_year: SchemeYear, mark: str | None = None
+) -> tuple[list[StatusCount], list[StatusCount]]:
     """The year's cases by status (development-grant applications, or the reception grant's
-    offers) and its grants by status, every status listed; one query."""
+    offers) and its grants by status, every status listed; one query (none while ``mark``
+    stands)."""
     if _is_development(scheme_year):
         cases, choices = Application.objects.filter(scheme_year=scheme_year), ApplicationStatus
     else:
@@ -315,12 +352,19 @@ def status_counts(*, scheme_year: SchemeYear) -> tuple[list[StatusCount], list[S
             .annotate(o_count=Count("pk"))
         )
 
-    found: dict[tuple[str, str], int] = {
-        (row["o_what"], row["status"]): row["o_count"]
-        for row in counted(cases, "case").union(
-            counted(Grant.objects.filter(scheme_year=scheme_year), "grant"), all=True
-        )
-    }
+    def count() -> dict[tuple[str, str], int]:
+        return {
+            (row["o_what"], row["status"]): row["o_count"]
+            for row in counted(cases, "case").union(
+                counted(Grant.objects.filter(scheme_year=scheme_year), "grant"), all=True
+            )
+        }
+
+    found = (
+        count()
+        if mark is None
+        else remembered("statuses", mark=mark, key=(scheme_year.pk,), compute=count)
+    )
     return (
         [StatusCount(c.value, str(c.label), found.get(("case", c.value), 0)) for c in choices],
         [StatusCount(c.value, str(c.label), found.get(("grant", c.value), 0)) for c in GrantStatus],
@@ -587,8 +631,15 @@ class Dashboard:
 
 def dashboard(*, scheme_year: SchemeYear, user: User, today: dt.date) -> Dashboard:
     """The scheme year at a glance; ``scheme_year`` from ``scheme_years()`` (it carries what
-    earlier rounds planned on it). Four queries whatever the year holds."""
-    groups = money_groups(scheme_year=scheme_year)
+    earlier rounds planned on it). A handful of queries whatever the year holds; the sums are
+    kept between requests until something changes (``remembered``)."""
+    mark = change_mark()
+    groups = remembered(
+        "money",
+        mark=mark,
+        key=(scheme_year.pk,),
+        compute=lambda: money_groups(scheme_year=scheme_year),
+    )
     totals = Figures()
     by_area: dict[int | None, Figures] = {}
     by_county: dict[str, CountyFigures] = {}
@@ -609,7 +660,7 @@ def dashboard(*, scheme_year: SchemeYear, user: User, today: dt.date) -> Dashboa
         ]
         if None in by_area:
             areas.append(AreaFigures(focus_area=None, figures=by_area[None]))
-    case_statuses, grant_statuses = status_counts(scheme_year=scheme_year)
+    case_statuses, grant_statuses = status_counts(scheme_year=scheme_year, mark=mark)
     return Dashboard(
         scheme_year=scheme_year,
         totals=totals,
@@ -730,12 +781,17 @@ def development_groups(*, scheme_year: SchemeYear) -> list[dict]:
     )
 
 
-def _development_tables(scheme_year: SchemeYear) -> list[StatTable]:
+def _development_tables(scheme_year: SchemeYear, mark: str) -> list[StatTable]:
     columns = _development_columns()
     keys = [c.key for c in columns]
     by_area: dict[int, dict[str, object]] = {}
     by_county: dict[str, tuple[str, dict[str, object]]] = {}
-    for row in development_groups(scheme_year=scheme_year):
+    for row in remembered(
+        "development",
+        mark=mark,
+        key=(scheme_year.pk,),
+        compute=lambda: development_groups(scheme_year=scheme_year),
+    ):
         area = by_area.setdefault(row["focus_area"], dict.fromkeys(keys, 0))
         number = row["organisation__county_number"] or ""
         _name, county = by_county.setdefault(
@@ -815,7 +871,7 @@ def reception_rows(*, scheme_year: SchemeYear) -> list[dict]:
     )
 
 
-def _reception_tables(scheme_year: SchemeYear) -> list[StatTable]:
+def _reception_tables(scheme_year: SchemeYear, mark: str) -> list[StatTable]:
     columns = [
         Column("places", _("Places")),
         Column("awarded", _("Awarded"), "money"),
@@ -834,7 +890,12 @@ def _reception_tables(scheme_year: SchemeYear) -> list[StatTable]:
                 "participants_reported": row["o_reported"],
             },
         )
-        for row in reception_rows(scheme_year=scheme_year)
+        for row in remembered(
+            "reception",
+            mark=mark,
+            key=(scheme_year.pk,),
+            compute=lambda: reception_rows(scheme_year=scheme_year),
+        )
     ]
     return [
         StatTable(
@@ -866,14 +927,20 @@ def report_timeliness(*, scheme_year: SchemeYear, today: dt.date) -> list[dict]:
     )
 
 
-def _report_table(scheme_year: SchemeYear, today: dt.date) -> StatTable:
+def _report_table(scheme_year: SchemeYear, today: dt.date, mark: str) -> StatTable:
     columns = [
         Column("reports", _("Reports due so far")),
         Column("submitted", _("Submitted")),
         Column("on_time", _("Submitted on time")),
         Column("share_on_time", _("Share on time (%)"), "share"),
     ]
-    found = {row["kind"]: row for row in report_timeliness(scheme_year=scheme_year, today=today)}
+    rows = remembered(
+        "reports",
+        mark=mark,
+        key=(scheme_year.pk, today),
+        compute=lambda: report_timeliness(scheme_year=scheme_year, today=today),
+    )
+    found = {row["kind"]: row for row in rows}
     rows = []
     for kind in ReportKind:
         row = found.get(kind.value)
@@ -907,9 +974,11 @@ def _report_table(scheme_year: SchemeYear, today: dt.date) -> StatTable:
 
 def statistics(*, scheme_year: SchemeYear, today: dt.date) -> list[StatTable]:
     """The ministry's figures for a scheme year, as tables the page shows and the export
-    writes alike. At most four queries whatever the year holds."""
+    writes alike. At most five queries whatever the year holds; the sums are kept between
+    requests until something changes (``remembered``)."""
+    mark = change_mark()
     if _is_development(scheme_year):
-        tables = _development_tables(scheme_year)
+        tables = _development_tables(scheme_year, mark)
     else:
-        tables = _reception_tables(scheme_year)
-    return [*tables, _report_table(scheme_year, today)]
+        tables = _reception_tables(scheme_year, mark)
+    return [*tables, _report_table(scheme_year, today, mark)]

@@ -5,6 +5,7 @@ whether the year holds a handful of cases or many."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -75,6 +76,9 @@ def test_the_defaults_and_an_unknown_format(client, world):
 
 
 def _queries(client, url, query) -> int:
+    """The page's queries with nothing kept from an earlier request (the figures kept between
+    requests would hide the count)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, query)
     assert response.status_code == 200
@@ -118,3 +122,29 @@ def test_the_dashboard_shows_the_first_deadlines_and_pages_the_rest(client, worl
     assert listed == [row.case_number for row in upcoming], "every row, in the same order"
     response = client.get(reverse("oversight:deadlines"), {**query, "liste": "nonsense"})
     assert response.context["which"] == "overdue"
+
+
+def test_the_figures_are_kept_until_something_changes(client, world):
+    """The year's sums are read once and kept (a page view costs no aggregate) until a state
+    change writes an audit entry; then the next page counts again and shows the change."""
+    from grants.models import Grant, GrantStatus
+    from imdi_grants.audit.services import audit_log
+
+    client.force_login(world.staff)
+    query = {"scheme": "development", "year": 2025}
+    cache.clear()
+    first = client.get(reverse("oversight:dashboard"), query)
+    awarded = first.context["board"].totals.awarded
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(reverse("oversight:dashboard"), query).context[
+            "board"
+        ].totals.awarded == awarded
+    assert len(cached) < _queries(client, reverse("oversight:dashboard"), query)
+    # A grant lapses, through a transition that writes its audit entry: counted again.
+    grant = Grant.objects.filter(scheme_year__year=2025, status=GrantStatus.ACCEPTED).first()
+    Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.LAPSED)
+    stale = client.get(reverse("oversight:dashboard"), query).context["board"].totals.awarded
+    assert stale == awarded, "no audit entry yet: the kept figures stand"
+    audit_log(subject=grant, action="imdi.grant.lapsed", actor=world.staff)
+    fresh = client.get(reverse("oversight:dashboard"), query).context["board"].totals.awarded
+    assert fresh < awarded
