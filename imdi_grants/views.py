@@ -3,6 +3,8 @@ pages compose every app."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,14 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from applications.appeals.selectors import appealable_for
+from applications.appeals.selectors import APPEAL_WINDOW_DAYS, appealable_for
 from applications.appeals.services import received_on
 from applications.assessment.selectors import applications_to_score
 from applications.development.selectors import applications_awaiting_signature
 from applications.reception.selectors import offer_list as reception_offer_list
 from grants.models import GrantLetter, LetterStatus, Reaction, ReactionKind, ReactionStatus
 from imdi_grants.accounts.selectors import memberships_of
-from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo
+from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo, today_in_oslo
 from imdi_grants.lib.pending import pending_overview, pending_retry
 from reporting.models import Report, ReportStatus
 from reporting.selectors import reports_to_review
@@ -161,10 +163,13 @@ def deadlines_for(*, user, first: int | None = None) -> list[dict]:
                 "link": reverse("grants:grant_money", args=[reaction.grant_id]),
             }
         )
-    appealable = appealable_for(user=user)
+    today = today_in_oslo()
+    appealable = appealable_for(user=user, sent_since=today - dt.timedelta(days=APPEAL_WINDOW_DAYS))
     for decision in appealable["dismissals"]:
         letter = decision.letter
         due = appeal_deadline(received_on(sent_on=letter.sent_on, opened_on=letter.opened_on))
+        if due < today:
+            continue  # the period has run out: no longer something to do by a date
         rows.append(
             {
                 "due": due,

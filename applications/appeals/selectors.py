@@ -28,16 +28,24 @@ def appeals_for(*, user: User, status: str = "", late: bool = False) -> QuerySet
     return qs.order_by("-lodged_at", "-pk")
 
 
-def appealable_for(*, user: User) -> dict[str, list]:
+#: A decision letter sent longer ago than this cannot have an appeal period still running
+#: (7 days' assumed delivery, three weeks, and a few holidays).
+APPEAL_WINDOW_DAYS = 40
+
+
+def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str, list]:
     """The decisions the user's organisations may appeal: dismissals and decided reactions of
-    the development grant whose letters are sent and that are not already under appeal."""
+    the development grant whose letters are sent and that are not already under appeal; with
+    ``sent_since``, only those whose letter was sent on or after that day."""
     organisations = Organisation.objects.filter(memberships__user=user)
+    since = {} if sent_since is None else {"sent_on__gte": sent_since}
     open_appeals = Q(appeals__status__in=["lodged", "forwarded"])
     dismissals = (
         Decision.objects.filter(
             kind=DecisionKind.DISMISSAL,
             application__organisation__in=organisations,
             letter__sent_on__isnull=False,
+            **{f"letter__{k}": v for k, v in since.items()},
         )
         .exclude(open_appeals)
         .select_related("application", "letter")
@@ -48,6 +56,7 @@ def appealable_for(*, user: User) -> dict[str, list]:
             grant__organisation__in=organisations,
             grant__scheme_year__scheme__code="development",
             sent_on__isnull=False,
+            **since,
         )
         .exclude(open_appeals)
         .select_related("grant")

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications.appeals.models import Appeal, AppealStatus
+from applications.appeals.selectors import APPEAL_WINDOW_DAYS
 from applications.appeals.services import received_on
 from applications.assessment.models import DecisionKind, DecisionLetter
 from applications.development.models import Application, FundingYear, ImpartialityDeclaration
@@ -72,9 +73,6 @@ ZERO = Decimal("0")
 HORIZON_DAYS = 30
 #: The deadline lists show at most this many rows (soonest first); narrow by scheme and year.
 DEADLINE_LIMIT = 500
-#: A decision letter sent longer ago than this cannot have an appeal period still running
-#: (7 days' assumed delivery, three weeks, and a few holidays).
-APPEAL_WINDOW_DAYS = 40
 
 
 def _sum(qs: QuerySet, expression: object, *, by: str) -> Coalesce:

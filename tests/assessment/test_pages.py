@@ -357,6 +357,27 @@ def test_the_municipal_start_page_lists_the_deadlines_across_schemes(
     assert accepted_grant.case_number in page
 
 
+def test_an_appeal_period_that_has_run_out_is_no_deadline(client, submitted, assessor_a, signatory):
+    """A dismissal whose three weeks ended long ago is not something to do by a date (a busy
+    municipality's start page listed every dismissal it ever had)."""
+    import datetime as dt
+
+    from applications.assessment.models import DecisionLetter
+
+    declare(submitted, assessor_a)
+    decision = services.application_dismiss(
+        application=submitted, by=assessor_a, grounds="For få.", rules_applied="Vilkår"
+    )
+    services.decision_letter_send(letter_id=decision.letter.pk, on=dt.date(2026, 1, 5))
+    DecisionLetter.objects.filter(pk=decision.letter.pk).update(opened_on=dt.date(2026, 1, 6))
+    client.force_login(signatory)
+    page = client.get("/").content.decode()
+    assert (
+        submitted.case_number
+        not in page.split('data-testid="deadlines"', 1)[-1].split("</ul>", 1)[0]
+    )
+
+
 def test_the_ranking_of_a_busy_area_is_paged_with_ranks_running_on(
     client, round_2025, municipality, lead, assessor_a, assessor_b
 ):
