@@ -173,7 +173,9 @@ PUBLISHED = (GrantStatus.ACCEPTED, GrantStatus.PAID, GrantStatus.CLOSED)
 
 
 def awarded_grants(*, year: int | None = None, scheme_code: str = "") -> QuerySet[Grant]:
-    """Accepted grants for the open data, at a constant number of queries."""
+    """Accepted grants for the open data, newest case first (a case number begins with its
+    year), at a constant number of queries; the order follows the case number's unique index,
+    so a page reads its 50 rows, not every grant sorted by name."""
     qs = Grant.objects.filter(status__in=PUBLISHED).select_related(
         "organisation", "scheme_year__scheme"
     )
@@ -181,7 +183,7 @@ def awarded_grants(*, year: int | None = None, scheme_code: str = "") -> QuerySe
         qs = qs.filter(scheme_year__year=year)
     if scheme_code:
         qs = qs.filter(scheme_year__scheme__code=scheme_code)
-    return qs.order_by("scheme_year__year", "scheme_year__scheme__code", "organisation__name", "pk")
+    return qs.order_by("-case_number")
 
 
 def awarded_years() -> list[int]:

@@ -367,6 +367,15 @@ class ImpartialityDeclaration(models.Model):
                 fields=["application", "user"], name="one_declaration_per_person_and_case"
             )
         ]
+        indexes = [
+            # A person's conflicts, left out of every list they see: a handful among the
+            # thousands of declarations a caseworker makes.
+            models.Index(
+                fields=["user", "application"],
+                condition=Q(has_conflict=True),
+                name="declaration_conflicts",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} – {self.user}"
