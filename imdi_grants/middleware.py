@@ -40,6 +40,9 @@ class PortalLocaleMiddleware:
         return response
 
 
+SESSION_HAS_TOTP = "_imdi_has_totp"
+
+
 class StaffTwoFactorMiddleware:
     """IMDi staff must have a TOTP authenticator before they can use the portal.
 
@@ -62,11 +65,14 @@ class StaffTwoFactorMiddleware:
         ):
             from allauth.mfa.models import Authenticator
 
-            has_totp = Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
-            if not has_totp:
-                return redirect(reverse("mfa_activate_totp"))
+            # Asked once per session: a session that began with a TOTP login keeps it.
+            if not request.session.get(SESSION_HAS_TOTP):
+                has_totp = Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists()
+                if not has_totp:
+                    return redirect(reverse("mfa_activate_totp"))
+                request.session[SESSION_HAS_TOTP] = True
         return self.get_response(request)
 
 

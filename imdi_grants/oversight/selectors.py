@@ -94,21 +94,25 @@ def _planned_value() -> Case:
 
 
 def scheme_years() -> list[SchemeYear]:
-    """Every configured year of both schemes, newest first, each with the later years of
-    earlier rounds' multi-year projects that fall on it and are not yet awarded (planned,
-    subject to the appropriation; counted against its frame, as the assessment's frame page
-    counts them). One query."""
-    planned = PlannedYear.objects.filter(
-        year=OuterRef("year"),
-        grant__scheme_year__scheme=OuterRef("scheme"),
-        grant__scheme_year__year__lt=OuterRef("year"),
-        continued_as__isnull=True,
-    ).exclude(grant__status=GrantStatus.LAPSED)
-    return list(
-        SchemeYear.objects.select_related("scheme")
-        .annotate(planned_from_earlier=_sum(planned, F("amount"), by="year"))
-        .order_by("scheme__code", "-year")
+    """Every configured year of both schemes, newest first. One query."""
+    return list(SchemeYear.objects.select_related("scheme").order_by("scheme__code", "-year"))
+
+
+def planned_from_earlier(*, scheme_year: SchemeYear) -> Decimal:
+    """The later years of earlier rounds' multi-year projects that fall on ``scheme_year`` and
+    are not yet awarded (planned, subject to the appropriation; counted against its frame, as
+    the assessment's frame page counts them). One query."""
+    total = (
+        PlannedYear.objects.filter(
+            year=scheme_year.year,
+            grant__scheme_year__scheme_id=scheme_year.scheme_id,
+            grant__scheme_year__year__lt=scheme_year.year,
+            continued_as__isnull=True,
+        )
+        .exclude(grant__status=GrantStatus.LAPSED)
+        .aggregate(total=Sum("amount"))["total"]
     )
+    return total or ZERO
 
 
 def scheme_year_chosen(
@@ -603,6 +607,7 @@ class Dashboard:
     case_statuses: list[StatusCount]
     grant_statuses: list[StatusCount]
     deadlines: Deadlines
+    planned: Decimal = ZERO
 
     @property
     def is_development(self) -> bool:
@@ -616,7 +621,7 @@ class Dashboard:
     def planned_from_earlier(self) -> Decimal:
         """Later years of earlier rounds' projects that fall on this year and are not yet
         awarded: the frame counts them already."""
-        return getattr(self.scheme_year, "planned_from_earlier", ZERO) or ZERO
+        return self.planned
 
     @property
     def remaining(self) -> Decimal | None:
@@ -659,6 +664,14 @@ def dashboard(*, scheme_year: SchemeYear, user: User, today: dt.date) -> Dashboa
         if None in by_area:
             areas.append(AreaFigures(focus_area=None, figures=by_area[None]))
     case_statuses, grant_statuses = status_counts(scheme_year=scheme_year, mark=mark)
+    planned = ZERO
+    if _is_development(scheme_year):
+        planned = remembered(
+            "planned",
+            mark=mark,
+            key=(scheme_year.pk,),
+            compute=lambda: planned_from_earlier(scheme_year=scheme_year),
+        )
     return Dashboard(
         scheme_year=scheme_year,
         totals=totals,
@@ -667,6 +680,7 @@ def dashboard(*, scheme_year: SchemeYear, user: User, today: dt.date) -> Dashboa
         case_statuses=case_statuses,
         grant_statuses=grant_statuses,
         deadlines=deadlines(scheme_year=scheme_year, user=user, today=today),
+        planned=planned,
     )
 
 

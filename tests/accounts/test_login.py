@@ -128,3 +128,31 @@ def test_municipal_staff_may_use_the_portal_without_totp(client, applicant, sett
     settings.DEMO_MODE = False
     _login(client, applicant.email, PASSWORD)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_totp_check_is_asked_once_a_session_and_again_after_removal(client, caseworker):
+    """Staff pages asked the database for a TOTP authenticator on every request."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.signals import authenticator_removed
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from imdi_grants.middleware import SESSION_HAS_TOTP
+
+    client.force_login(caseworker)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not any("mfa_authenticator" in q["sql"] for q in queries.captured_queries)
+    assert client.session[SESSION_HAS_TOTP] is True
+    # Removed (allauth's signal): the flag goes, and without a TOTP the next page sends
+    # the caseworker to set one up.
+    session = client.session
+    request = RequestFactory().get("/")
+    request.session = session
+    authenticator_removed.send(sender=Authenticator, request=request, user=caseworker)
+    session.save()
+    Authenticator.objects.filter(user=caseworker).delete()
+    response = client.get("/")
+    assert response.status_code == 302 and "totp" in response["Location"]
