@@ -216,6 +216,14 @@ class GrantLetter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "version"], name="one_letter_per_version")
         ]
+        indexes = [
+            # The letters waiting for acceptance, by deadline (the dashboard's deadlines).
+            models.Index(
+                fields=["acceptance_deadline"],
+                condition=models.Q(status="awaiting"),
+                name="grantletter_awaiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.grant.case_number} v{self.version}"
@@ -342,7 +350,9 @@ class Payment(models.Model):
             # The terms not yet on a payment list, soonest first: what the payments page and
             # its list proposal read, a few hundred among every term ever paid.
             models.Index(
-                fields=["due_on"], condition=models.Q(status="planned"), name="payment_planned_due"
+                fields=["due_on"],
+                condition=models.Q(status__in=["planned", "proposed"]),
+                name="payment_planned_due",
             )
         ]
 

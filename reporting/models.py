@@ -135,6 +135,14 @@ class Report(models.Model):
                 fields=["grant", "kind", "period_start"], name="one_report_per_period"
             )
         ]
+        indexes = [
+            # The reports still owed, by due date (deadlines, overdue lists, reminders).
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(status__in=["due", "returned"]),
+                name="report_owed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"

@@ -363,6 +363,8 @@ class DecisionLetter(SignedLetter):
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
+        # The letters sent lately: whose appeal period may still run.
+        indexes = [models.Index(fields=["sent_on"], name="decisionletter_sent")]
 
     def __str__(self) -> str:
         return f"{self.decision}"
