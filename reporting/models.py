@@ -141,7 +141,13 @@ class Report(models.Model):
                 fields=["due_date"],
                 condition=models.Q(status__in=["due", "returned"]),
                 name="report_owed",
-            )
+            ),
+            # The reports waiting for a caseworker, oldest first (the staff's start page).
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="report_to_review",
+            ),
         ]
 
     def __str__(self) -> str:
