@@ -34,6 +34,7 @@ from applications.development.models import (
 )
 from grants.models import GrantStatus, PlannedYear
 from imdi_grants.accounts.models import User
+from imdi_grants.audit.figures import change_mark, remembered
 from schemes.models import FocusArea, SchemeCode, SchemeYear
 
 from . import access
@@ -300,24 +301,34 @@ def area_ranking(*, focus_area: FocusArea) -> Ranking:
     running total; the cut line falls where the running total passes the area's budget (or
     what is left of the frame, if the area has none). The totals and the cut need every row,
     so every row is read, but only its id and amounts: ``ranking_page`` reads the rest for the
-    page shown."""
-    ranked = (
-        Application.objects.filter(
-            focus_area=focus_area,
-            status__in=[Status.IN_ASSESSMENT, Status.AWARDED, Status.REFUSED],
-        )
-        .order_by(F("assessment__ranking_score").desc(nulls_last=True), "submitted_at", "pk")
-        .values_list(
-            "pk",
-            "decision__pk",
-            "decision__kind",
-            "decision__amount",
-            "assessment__proposed_amount",
-        )
-    )
+    page shown; those and the sums are kept between requests until something changes
+    (``remembered``: a score, a proposal, a decision each write an audit entry)."""
     scheme_year = focus_area.scheme_year
-    used = frame_used(scheme_year=scheme_year)
-    awarded = area_awarded(focus_area=focus_area)
+
+    def read() -> tuple[list[tuple], Decimal, Decimal]:
+        ranked = (
+            Application.objects.filter(
+                focus_area=focus_area,
+                status__in=[Status.IN_ASSESSMENT, Status.AWARDED, Status.REFUSED],
+            )
+            .order_by(F("assessment__ranking_score").desc(nulls_last=True), "submitted_at", "pk")
+            .values_list(
+                "pk",
+                "decision__pk",
+                "decision__kind",
+                "decision__amount",
+                "assessment__proposed_amount",
+            )
+        )
+        return (
+            list(ranked),
+            frame_used(scheme_year=scheme_year),
+            area_awarded(focus_area=focus_area),
+        )
+
+    ranked, used, awarded = remembered(
+        "ranking", mark=change_mark(), key=(focus_area.pk,), compute=read
+    )
     limit = focus_area.budget_amount
     if limit is None and scheme_year.budget_frame is not None:
         limit = scheme_year.budget_frame - used + awarded
@@ -382,20 +393,27 @@ class AreaFigures:
 
 
 def frame_overview(*, scheme_year: SchemeYear) -> dict:
-    """The round's frame against its area budgets and what is awarded, and the transfers."""
-    awarded_by_area = dict(
-        Decision.objects.filter(kind=DecisionKind.AWARD, application__scheme_year=scheme_year)
-        .exclude(grant__status="lapsed")
-        .values_list("application__focus_area")
-        .annotate(total=Sum("amount"))
-        .values_list("application__focus_area", "total")
+    """The round's frame against its area budgets and what is awarded, and the transfers; the
+    sums are kept between requests until something changes (``remembered``)."""
+
+    def read() -> tuple[dict, Decimal]:
+        awarded = dict(
+            Decision.objects.filter(kind=DecisionKind.AWARD, application__scheme_year=scheme_year)
+            .exclude(grant__status="lapsed")
+            .values_list("application__focus_area")
+            .annotate(total=Sum("amount"))
+            .values_list("application__focus_area", "total")
+        )
+        return awarded, committed_from_earlier_rounds(scheme_year=scheme_year)
+
+    awarded_by_area, committed = remembered(
+        "frame", mark=change_mark(), key=(scheme_year.pk,), compute=read
     )
     areas = [
         AreaFigures(focus_area=area, awarded=awarded_by_area.get(area.pk) or Decimal("0"))
         for area in scheme_year.focus_areas.order_by("number")
     ]
     budgets = sum((a.focus_area.budget_amount or 0 for a in areas), Decimal("0"))
-    committed = committed_from_earlier_rounds(scheme_year=scheme_year)
     return {
         "scheme_year": scheme_year,
         "areas": areas,

@@ -10,13 +10,9 @@ ten cases or ten thousand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -60,12 +56,11 @@ from grants.models import (
     TermKind,
 )
 from imdi_grants.accounts.models import Organisation, User
-from imdi_grants.audit.models import AuditEntry
+from imdi_grants.audit.figures import change_mark, remembered
 from imdi_grants.lib.deadlines import OSLO, appeal_deadline
 from reporting.models import Report, ReportStatus
 from schemes.models import FocusArea, ReportKind, SchemeCode, SchemeYear
 
-T = TypeVar("T")
 MONEY = DecimalField(max_digits=14, decimal_places=0)
 ZERO = Decimal("0")
 
@@ -126,34 +121,6 @@ def scheme_year_chosen(
             if row.year == wanted:
                 return row
     return mine[0] if mine else None
-
-
-# --- Figures kept between requests ------------------------------------------------------------
-
-#: Kept at most this long; any change (a new audit entry) makes the next page count again sooner.
-FIGURES_SECONDS = 60
-
-
-def change_mark() -> str:
-    """The newest audit entry: every state change that moves a figure (a submission, a decision,
-    a payment, a report) goes through a service that writes one, so figures counted at a mark
-    are still right while it stands. One index lookup."""
-    last = AuditEntry.objects.order_by("-pk").values_list("pk", "created_at").first()
-    return "none" if last is None else f"{last[0]}.{last[1].timestamp()}"
-
-
-def remembered(name: str, *, mark: str, key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``'s result, kept in the cache under ``name``, ``key`` and ``mark`` for at
-    most ``FIGURES_SECONDS``: the year's sums are read once, not on every dashboard request,
-    and never older than the last change (or, should a change's transaction commit late, than
-    ``FIGURES_SECONDS``)."""
-    database = connection.settings_dict["NAME"]
-    cache_key = ":".join(str(part) for part in ("oversight", name, database, mark, *key))
-    found = cache.get(cache_key)
-    if found is None:
-        found = compute()
-        cache.set(cache_key, found, FIGURES_SECONDS)
-    return found
 
 
 # --- The dashboard's money ---------------------------------------------------------------------
