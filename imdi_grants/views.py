@@ -119,6 +119,7 @@ def deadlines_for(*, user, first: int | None = None) -> list[dict]:
             **{f"grant__{k}": v for k, v in mine.items()},
         )
         .select_related("grant")
+        .only("acceptance_deadline", "grant__case_number")
         .order_by("acceptance_deadline", "pk")[:first]
     ):
         rows.append(
@@ -135,6 +136,7 @@ def deadlines_for(*, user, first: int | None = None) -> list[dict]:
             **{f"grant__{k}": v for k, v in mine.items()},
         )
         .select_related("grant")
+        .only("due_date", "kind", "grant__case_number")
         .order_by("due_date", "pk")[:first]
     ):
         rows.append(
@@ -153,6 +155,7 @@ def deadlines_for(*, user, first: int | None = None) -> list[dict]:
             **{f"grant__{k}": v for k, v in mine.items()},
         )
         .select_related("grant")
+        .only("due_on", "grant__case_number")
         .order_by("due_on", "pk")[:first]
     ):
         rows.append(

@@ -49,6 +49,14 @@ def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str
         )
         .exclude(open_appeals)
         .select_related("application", "letter")
+        .only(
+            "kind",
+            "reversed_from_id",
+            "application__case_number",
+            "application__title",
+            "letter__sent_on",
+            "letter__opened_on",
+        )
     )
     reactions = (
         Reaction.objects.filter(
@@ -60,6 +68,7 @@ def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str
         )
         .exclude(open_appeals)
         .select_related("grant")
+        .only("kind", "status", "sent_on", "opened_on", "grant__case_number")
     )
     return {"dismissals": list(dismissals), "reactions": list(reactions)}
 
