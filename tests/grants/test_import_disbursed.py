@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import tablib
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from grants.resources import PaymentDisbursedResource
 from imdi_grants.audit.models import AuditEntry
 from imdi_grants.lib.workflow import DomainError
 from schemes.models import SchemeYear
+from tests.admin_import import admin_confirm, admin_preview
 from tests.factories import MunicipalityFactory
 from tests.reception_fixtures import pay
 
@@ -230,16 +230,11 @@ def test_the_admin_shows_a_preview_then_imports_on_confirmation(
         "saksnummer,termin,utbetalt_dato,bilagsnummer\n"
         f"{accepted_grant.case_number},yearly,2024-03-04,B-17\n"
     )
-    upload = SimpleUploadedFile("utbetalt.csv", csv.encode(), content_type="text/csv")
-    response = client.post(url, {"resource": "0", "format": "0", "import_file": upload})
-    assert response.status_code == 200
-    assert "Bekreft import" in response.content.decode()
+    preview = admin_preview(client, model="grants_payment", csv=csv)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.APPROVED
 
-    confirm = response.context["confirm_form"]
-    done = client.post(reverse("admin:grants_payment_process_import"), confirm.initial)
-    assert done.status_code == 302
+    admin_confirm(client, model="grants_payment", preview=preview)
     payment.refresh_from_db()
     assert (payment.status, payment.voucher_reference) == (PaymentStatus.DISBURSED, "B-17")
 

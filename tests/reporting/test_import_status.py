@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 import tablib
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from reporting import services as reports
 from reporting.models import Report, ReportStatus
 from reporting.resources import ReportStatusResource
 from schemes.models import SchemeYear
+from tests.admin_import import admin_confirm, admin_preview
 from tests.factories import MunicipalityFactory
 from tests.reporting.test_reports import _fill
 
@@ -211,15 +211,10 @@ def test_the_admin_shows_a_preview_then_imports_on_confirmation(seeded, client, 
         "saksnummer,rapport,frist,status,kommentar\n"
         f"{report.grant.case_number},half_year,2024-08-31,godkjent,\n"
     )
-    upload = SimpleUploadedFile("rapporter.csv", csv.encode(), content_type="text/csv")
-    response = client.post(url, {"resource": "0", "format": "0", "import_file": upload})
-    assert response.status_code == 200
-    assert "Bekreft import" in response.content.decode()
+    preview = admin_preview(client, model="reporting_report", csv=csv)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
-    confirm = response.context["confirm_form"]
-    done = client.post(reverse("admin:reporting_report_process_import"), confirm.initial)
-    assert done.status_code == 302
+    admin_confirm(client, model="reporting_report", preview=preview)
     report.refresh_from_db()
     assert (report.status, report.reviewed_by) == (ReportStatus.APPROVED, administrator)
