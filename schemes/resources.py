@@ -60,6 +60,7 @@ class SchemeYearResource(AllOrNothingMixin, resources.ModelResource):
     )
 
     class Meta:
+        name = gettext_lazy("Rates, dates and budget frame of a year")
         model = SchemeYear
         import_id_fields = ("scheme", "year")
         fields = (

@@ -122,6 +122,7 @@ class OrganisationResource(AllOrNothingMixin, AuditedImportMixin, resources.Mode
     before anything is saved, so a wrong check digit is an error in the preview."""
 
     class Meta:
+        name = _("Organisations")
         model = Organisation
         import_id_fields = ("municipality_number", "county_number", "is_county_municipality")
         fields = AUDITED_FIELDS  # every column the import may change is audited
