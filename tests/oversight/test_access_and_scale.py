@@ -136,9 +136,10 @@ def test_the_figures_are_kept_until_something_changes(client, world):
     first = client.get(reverse("oversight:dashboard"), query)
     awarded = first.context["board"].totals.awarded
     with CaptureQueriesContext(connection) as cached:
-        assert client.get(reverse("oversight:dashboard"), query).context[
-            "board"
-        ].totals.awarded == awarded
+        assert (
+            client.get(reverse("oversight:dashboard"), query).context["board"].totals.awarded
+            == awarded
+        )
     assert len(cached) < _queries(client, reverse("oversight:dashboard"), query)
     # A grant lapses, through a transition that writes its audit entry: counted again.
     grant = Grant.objects.filter(scheme_year__year=2025, status=GrantStatus.ACCEPTED).first()
