@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def recreate_bench_database() -> str:
@@ -25,3 +28,13 @@ def recreate_bench_database() -> str:
     subprocess.run(["dropdb", *where, "--if-exists", name], check=True)
     subprocess.run(["createdb", *where, name], check=True)
     return name
+
+
+def generate_volume(*, applications: int, env: dict[str, str]) -> None:
+    """Fill the database in ``env``'s DATABASE_URL with ``bench/generate.py`` in a process of
+    its own (it drops and recreates that database)."""
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--applications", str(applications)],
+        env=env,
+        check=True,
+    )

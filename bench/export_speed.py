@@ -154,16 +154,10 @@ def main() -> None:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
     }
     if not args.reuse:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "generate.py"),
-                "--applications",
-                str(args.applications),
-            ],
-            env=env,
-            check=True,
-        )
+        sys.path.insert(0, str(ROOT))
+        from bench.database import generate_volume
+
+        generate_volume(applications=args.applications, env=env)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django

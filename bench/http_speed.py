@@ -519,16 +519,10 @@ def main() -> None:
     database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url}
     if not args.reuse:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "generate.py"),
-                "--applications",
-                str(args.applications),
-            ],
-            env=env,
-            check=True,
-        )
+        sys.path.insert(0, str(ROOT))
+        from bench.database import generate_volume
+
+        generate_volume(applications=args.applications, env=env)
     _django(database_url)
     pages, sessions, users = pages_and_sessions()
     sessions["port"] = args.port
