@@ -516,6 +516,7 @@ class Generator:
                 submitted_at=submitted,
                 submitted_by=signer,
                 submission_count=1,
+                receipt_version=1,
                 created_at=submitted - dt.timedelta(days=rng.randrange(5, 60)),
                 updated_at=submitted,
                 decision_released_at=(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from imdi_grants.accounts.models import Organisation
@@ -241,6 +241,11 @@ class Application(models.Model):
         default=0,
         help_text=_("Each submission gets its own receipt."),
     )
+    receipt_version = models.PositiveSmallIntegerField(
+        _("receipt sent for submission"),
+        default=0,
+        help_text=_("The submission whose receipt has been e-mailed; a later one is owed one."),
+    )
 
     class Meta:
         verbose_name = _("development-grant application")
@@ -263,6 +268,12 @@ class Application(models.Model):
             # dashboard's sums by area join every grant of a year to its application).
             models.Index(
                 fields=["id"], include=["focus_area", "scheme_year"], name="application_area"
+            ),
+            # The receipts owed (pending work, the sweeper): a few among every submission.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submission_count__gt=F("receipt_version")),
+                name="application_receipt_owed",
             ),
         ]
 

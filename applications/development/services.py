@@ -517,6 +517,9 @@ def receipt_render_and_send(*, application_id: int) -> Receipt | None:
             message.send()
     receipt.emailed_at = timezone.now()
     receipt.save(update_fields=["emailed_at"])
+    Application.objects.filter(pk=application.pk, receipt_version__lt=receipt.version).update(
+        receipt_version=receipt.version
+    )
     audit_log(
         subject=application,
         action="imdi.application.receipt_sent",
