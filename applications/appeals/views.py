@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from applications.assessment.models import Decision
 from grants.models import Reaction
 from imdi_grants.audit.selectors import audit_entries_for
-from imdi_grants.lib.lists import list_export
+from imdi_grants.lib.lists import NarrowPaginator, list_export
 from imdi_grants.lib.uploads import file_response, scan_feedback
 from imdi_grants.lib.workflow import DomainError
 
@@ -42,7 +41,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
     if export:
         return export
-    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
+    page = NarrowPaginator(appeals, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
