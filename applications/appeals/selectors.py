@@ -33,10 +33,11 @@ def appeals_for(*, user: User, status: str = "", late: bool = False) -> QuerySet
 APPEAL_WINDOW_DAYS = 40
 
 
-def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str, list]:
+def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str, QuerySet]:
     """The decisions the user's organisations may appeal: dismissals and decided reactions of
     the development grant whose letters are sent and that are not already under appeal; with
-    ``sent_since``, only those whose letter was sent on or after that day."""
+    ``sent_since``, only those whose letter was sent on or after that day. Each is read when
+    first used (the start page's deadlines use only the dismissals)."""
     organisations = Organisation.objects.filter(memberships__user=user)
     since = {} if sent_since is None else {"sent_on__gte": sent_since}
     open_appeals = Q(appeals__status__in=["lodged", "forwarded"])
@@ -70,7 +71,7 @@ def appealable_for(*, user: User, sent_since: dt.date | None = None) -> dict[str
         .select_related("grant")
         .only("kind", "status", "sent_on", "opened_on", "grant__case_number")
     )
-    return {"dismissals": list(dismissals), "reactions": list(reactions)}
+    return {"dismissals": dismissals, "reactions": reactions}
 
 
 def appeals_keeping_open(*, grant) -> list[str]:
