@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import CharField, F, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo, today_in_osl
 from imdi_grants.lib.pending import pending_overview, pending_retry
 from reporting.models import Report, ReportStatus
 from reporting.selectors import reports_to_review
+from schemes.models import ReportKind
 from schemes.selectors import focus_areas_open_to, rounds_open, scheme_years_overview
 
 from .forms import PendingRetryForm
@@ -107,65 +109,65 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 def deadlines_for(*, user, first: int | None = None) -> list[dict]:
     """What the user's organisations must do by a date, across schemes, soonest first: grant
-    letters to accept, reports to submit, reclaims to pay back, appeals still possible. Four
-    queries, whatever the number of cases; with ``first``, only the soonest ``first`` (each
-    source reads no more than that)."""
-    mine = {"organisation__memberships__user": user}
-    rows = []
-    for letter in (
+    letters to accept, reports to submit, reclaims to pay back, appeals still possible. Two
+    queries, whatever the number of cases; with ``first``, only the soonest ``first``."""
+    mine = {"grant__organisation__memberships__user": user}
+
+    def part(qs: QuerySet, *, kind: str, due: str, target: str, detail: object = "") -> QuerySet:
+        """One source's rows, the same columns in the same order, for the union."""
+        return (
+            qs.order_by()
+            .annotate(
+                o_kind=Value(kind, output_field=CharField()),
+                o_due=F(due),
+                o_target=F(target),
+                o_case=F("grant__case_number"),
+                o_detail=detail if isinstance(detail, F) else Value(detail, CharField()),
+            )
+            .values("o_kind", "o_due", "o_target", "o_case", "o_detail")
+        )
+
+    letters = part(
         GrantLetter.objects.filter(
-            status=LetterStatus.AWAITING,
-            acceptance_deadline__isnull=False,
-            **{f"grant__{k}": v for k, v in mine.items()},
-        )
-        .select_related("grant")
-        .only("acceptance_deadline", "grant__case_number")
-        .order_by("acceptance_deadline", "pk")[:first]
-    ):
-        rows.append(
-            {
-                "due": letter.acceptance_deadline,
-                "what": _("Accept the grant letter, case %(case)s")
-                % {"case": letter.grant.case_number},
-                "link": reverse("grants:grant_detail", args=[letter.grant_id]),
-            }
-        )
-    for report in (
-        Report.objects.filter(
-            status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
-            **{f"grant__{k}": v for k, v in mine.items()},
-        )
-        .select_related("grant")
-        .only("due_date", "kind", "grant__case_number")
-        .order_by("due_date", "pk")[:first]
-    ):
-        rows.append(
-            {
-                "due": report.due_date,
-                "what": _("%(report)s, case %(case)s")
-                % {"report": report.get_kind_display(), "case": report.grant.case_number},
-                "link": reverse("reporting:report_detail", args=[report.pk]),
-            }
-        )
-    for reaction in (
+            status=LetterStatus.AWAITING, acceptance_deadline__isnull=False, **mine
+        ),
+        kind="acceptance",
+        due="acceptance_deadline",
+        target="grant_id",
+    )
+    reports = part(
+        Report.objects.filter(status__in=[ReportStatus.DUE, ReportStatus.RETURNED], **mine),
+        kind="report",
+        due="due_date",
+        target="pk",
+        detail=F("kind"),
+    )
+    reclaims = part(
         Reaction.objects.filter(
-            kind=ReactionKind.RECLAIM,
-            status=ReactionStatus.APPROVED,
-            due_on__isnull=False,
-            **{f"grant__{k}": v for k, v in mine.items()},
-        )
-        .select_related("grant")
-        .only("due_on", "grant__case_number")
-        .order_by("due_on", "pk")[:first]
-    ):
-        rows.append(
-            {
-                "due": reaction.due_on,
-                "what": _("Pay back the reclaimed grant, case %(case)s")
-                % {"case": reaction.grant.case_number},
-                "link": reverse("grants:grant_money", args=[reaction.grant_id]),
+            kind=ReactionKind.RECLAIM, status=ReactionStatus.APPROVED, due_on__isnull=False, **mine
+        ),
+        kind="reclaim",
+        due="due_on",
+        target="grant_id",
+    )
+    # One query for the three (the soonest ``first`` of them).
+    found = letters.union(reports, reclaims, all=True).order_by("o_due", "o_case")
+    rows = []
+    for row in found[:first] if first else found:
+        case = row["o_case"]
+        if row["o_kind"] == "acceptance":
+            what = _("Accept the grant letter, case %(case)s") % {"case": case}
+            link = reverse("grants:grant_detail", args=[row["o_target"]])
+        elif row["o_kind"] == "report":
+            what = _("%(report)s, case %(case)s") % {
+                "report": ReportKind(row["o_detail"]).label,
+                "case": case,
             }
-        )
+            link = reverse("reporting:report_detail", args=[row["o_target"]])
+        else:
+            what = _("Pay back the reclaimed grant, case %(case)s") % {"case": case}
+            link = reverse("grants:grant_money", args=[row["o_target"]])
+        rows.append({"due": row["o_due"], "what": what, "link": link})
     today = today_in_oslo()
     appealable = appealable_for(user=user, sent_since=today - dt.timedelta(days=APPEAL_WINDOW_DAYS))
     for decision in appealable["dismissals"]:
