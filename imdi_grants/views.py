@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from grants.models import GrantLetter, LetterStatus, Reaction, ReactionKind, Rea
 from imdi_grants.accounts.selectors import memberships_of
 from imdi_grants.lib.deadlines import appeal_deadline, now_in_oslo, today_in_oslo
 from imdi_grants.lib.pending import pending_overview, pending_retry
+from imdi_grants.lib.unions import union_arm
 from reporting.models import Report, ReportStatus
 from reporting.selectors import reports_to_review
 from schemes.models import ReportKind
@@ -114,17 +115,13 @@ def deadlines_for(*, user, first: int | None = None) -> list[dict]:
     mine = {"grant__organisation__memberships__user": user}
 
     def part(qs: QuerySet, *, kind: str, due: str, target: str, detail: object = "") -> QuerySet:
-        """One source's rows, the same columns in the same order, for the union."""
-        return (
-            qs.order_by()
-            .annotate(
-                o_kind=Value(kind, output_field=CharField()),
-                o_due=F(due),
-                o_target=F(target),
-                o_case=F("grant__case_number"),
-                o_detail=detail if isinstance(detail, F) else Value(detail, CharField()),
-            )
-            .values("o_kind", "o_due", "o_target", "o_case", "o_detail")
+        return union_arm(
+            qs,
+            o_kind=kind,
+            o_due=F(due),
+            o_target=F(target),
+            o_case=F("grant__case_number"),
+            o_detail=detail,
         )
 
     letters = part(

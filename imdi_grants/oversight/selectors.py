@@ -58,6 +58,7 @@ from grants.models import (
 from imdi_grants.accounts.models import Organisation, User
 from imdi_grants.audit.figures import change_mark, remembered
 from imdi_grants.lib.deadlines import OSLO, appeal_deadline
+from imdi_grants.lib.unions import union_arm
 from reporting.models import Report, ReportStatus
 from schemes.models import FocusArea, ReportKind, SchemeCode, SchemeYear
 
@@ -347,19 +348,16 @@ COLUMNS = ("o_kind", "o_due", "o_id", "o_case", "o_org", "o_detail", "o_opened")
 
 def _deadline_rows(qs: QuerySet, *, kind: str, due: object, pk: object, **columns: object):
     """One part of the deadlines' union: the same columns, in the same order, from any model."""
-    return (
-        qs.order_by()
-        .annotate(
-            o_kind=Value(kind, output_field=CharField()),
-            o_due=due,
-            o_id=pk,
-            o_case=columns.get("case", F("grant__case_number")),
-            o_org=columns.get("organisation", F("grant__organisation__name")),
-            o_detail=columns.get("detail", Value("", output_field=CharField())),
-            # A typed NULL: PostgreSQL takes an untyped one in a union for text.
-            o_opened=columns.get("opened", Cast(Value(None), DateField())),
-        )
-        .values(*COLUMNS)
+    return union_arm(
+        qs,
+        o_kind=kind,
+        o_due=due,
+        o_id=pk,
+        o_case=columns.get("case", F("grant__case_number")),
+        o_org=columns.get("organisation", F("grant__organisation__name")),
+        o_detail=columns.get("detail", ""),
+        # A typed NULL: PostgreSQL takes an untyped one in a union for text.
+        o_opened=columns.get("opened", Cast(Value(None), DateField())),
     )
 
 
